@@ -1,0 +1,84 @@
+//! mod_core's configuration keys: the typed values its directives store.
+//!
+//! The daemon reads the server-level ones (Port, PidFile, ...); the session
+//! runtime and mod_core's command handlers read the rest.
+
+use std::path::PathBuf;
+
+use proftpd_api::config::ConfigKey;
+
+/// `ServerType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerType {
+    #[default]
+    Standalone,
+    Inetd,
+}
+
+/// `ServerIdent on|off ["text"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerIdent {
+    pub on: bool,
+    /// The custom banner text (with `%L %V %v %{version}` unexpanded).
+    pub text: Option<String>,
+}
+
+/// `Umask file-umask [dir-umask]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Umask {
+    pub file: u32,
+    pub dir: u32,
+}
+
+/// Where the server log goes (`SystemLog path|none`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogTarget {
+    File(PathBuf),
+    None,
+}
+
+/// `SyslogLevel` thresholds, ProFTPD's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SyslogLevel {
+    Emerg,
+    Alert,
+    Crit,
+    Error,
+    Warn,
+    Notice,
+    Info,
+    Debug,
+}
+
+pub static SERVER_NAME: ConfigKey<String> = ConfigKey::new("ServerName");
+pub static SERVER_TYPE: ConfigKey<ServerType> = ConfigKey::new("ServerType");
+pub static SERVER_IDENT: ConfigKey<ServerIdent> = ConfigKey::new("ServerIdent");
+pub static SERVER_ADMIN: ConfigKey<String> = ConfigKey::new("ServerAdmin");
+pub static SERVER_ALIAS: ConfigKey<Vec<String>> = ConfigKey::new("ServerAlias");
+pub static DEFER_WELCOME: ConfigKey<bool> = ConfigKey::new("DeferWelcome");
+pub static DEFAULT_SERVER: ConfigKey<bool> = ConfigKey::new("DefaultServer");
+/// `Port`; 0 disables the server (as in ProFTPD), except under the test
+/// flag `--port-file`, where it asks for an ephemeral port.
+pub static PORT: ConfigKey<u16> = ConfigKey::new("Port");
+/// `DefaultAddress` (main server only): the addresses to bind/answer on.
+pub static DEFAULT_ADDRESS: ConfigKey<Vec<String>> = ConfigKey::new("DefaultAddress");
+pub static SOCKET_BIND_TIGHT: ConfigKey<bool> = ConfigKey::new("SocketBindTight");
+pub static USE_IPV6: ConfigKey<bool> = ConfigKey::new("UseIPv6");
+pub static MAX_INSTANCES: ConfigKey<u32> = ConfigKey::new("MaxInstances");
+pub static TCP_BACKLOG: ConfigKey<i32> = ConfigKey::new("TCPBacklog");
+pub static PID_FILE: ConfigKey<PathBuf> = ConfigKey::new("PidFile");
+/// `User`: the daemon's user (server config) or the anonymous account
+/// (`<Anonymous>`).
+pub static USER: ConfigKey<String> = ConfigKey::new("User");
+/// `Group`: as [`USER`].
+pub static GROUP: ConfigKey<String> = ConfigKey::new("Group");
+pub static UMASK: ConfigKey<Umask> = ConfigKey::new("Umask");
+pub static COMMAND_BUFFER_SIZE: ConfigKey<usize> = ConfigKey::new("CommandBufferSize");
+pub static TIMEOUT_IDLE: ConfigKey<u32> = ConfigKey::new("TimeoutIdle");
+pub static SYSTEM_LOG: ConfigKey<LogTarget> = ConfigKey::new("SystemLog");
+/// `SyslogFacility`, lower-cased (`daemon`, `local3`, ...).
+pub static SYSLOG_FACILITY: ConfigKey<String> = ConfigKey::new("SyslogFacility");
+pub static SYSLOG_LEVEL: ConfigKey<SyslogLevel> = ConfigKey::new("SyslogLevel");
+pub static DEBUG_LEVEL: ConfigKey<u8> = ConfigKey::new("DebugLevel");
+pub static DISPLAY_CONNECT: ConfigKey<PathBuf> = ConfigKey::new("DisplayConnect");
+pub static DISPLAY_QUIT: ConfigKey<PathBuf> = ConfigKey::new("DisplayQuit");

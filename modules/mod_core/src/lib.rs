@@ -1,0 +1,14 @@
+//! mod_core for proftpd-rs: the core directives and the control-channel
+//! commands that need no other module (ProFTPD's `modules/mod_core.c`).
+#![forbid(unsafe_code)]
+
+pub mod keys;
+
+use proftpd_api::module::ModuleDef;
+
+/// The module's tables.
+pub static MODULE: ModuleDef = ModuleDef {
+    name: "mod_core",
+    version: "",
+    ..ModuleDef::EMPTY
+};

@@ -1,0 +1,1 @@
+//! FFI wrappers: crypt(3), getspnam_r (owner: auth helper).

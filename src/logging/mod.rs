@@ -1,0 +1,1 @@
+//! The logging core (owner: master helper).

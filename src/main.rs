@@ -1,0 +1,5 @@
+//! The `proftpd` binary.
+
+fn main() {
+    std::process::exit(proftpd::cli::main());
+}

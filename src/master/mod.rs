@@ -1,0 +1,1 @@
+//! The standalone master (owner: master helper).

@@ -1,0 +1,1 @@
+//! Identity changes (owner: auth helper).

@@ -1,0 +1,20 @@
+//! The compiled-in modules, in load order.
+//!
+//! As in ProFTPD, a module loaded later has a higher priority: command
+//! dispatch walks this list from the end. `proftpd -l` prints it in this
+//! order; `proftpd -vv` in priority order.
+
+use proftpd_api::module::ModuleDef;
+
+/// Every static module, lowest priority first.
+pub fn static_modules() -> Vec<&'static ModuleDef> {
+    let mut list: Vec<&'static ModuleDef> = vec![
+        &mod_core::MODULE,
+        &mod_auth_unix::MODULE,
+        &mod_auth_file::MODULE,
+        &mod_auth::MODULE,
+    ];
+    #[cfg(feature = "mod_cap")]
+    list.push(&mod_cap::MODULE);
+    list
+}
