@@ -2,7 +2,8 @@
 //!
 //! As in ProFTPD, a module loaded later has a higher priority: command
 //! dispatch walks this list from the end. `proftpd -l` prints it in this
-//! order; `proftpd -vv` in priority order.
+//! order (ProFTPD's own order, for the modules we have); `proftpd -vv` in
+//! priority order.
 
 use proftpd_api::module::ModuleDef;
 
@@ -10,9 +11,11 @@ use proftpd_api::module::ModuleDef;
 pub fn static_modules() -> Vec<&'static ModuleDef> {
     let mut list: Vec<&'static ModuleDef> = vec![
         &mod_core::MODULE,
+        &mod_xfer::MODULE,
         &mod_auth_unix::MODULE,
         &mod_auth_file::MODULE,
         &mod_auth::MODULE,
+        &mod_ls::MODULE,
     ];
     #[cfg(feature = "mod_cap")]
     list.push(&mod_cap::MODULE);

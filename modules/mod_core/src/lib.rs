@@ -2,6 +2,8 @@
 //! commands that need no other module (ProFTPD's `modules/mod_core.c`).
 #![forbid(unsafe_code)]
 
+pub mod commands;
+pub mod directives;
 pub mod keys;
 
 use proftpd_api::module::ModuleDef;
@@ -10,5 +12,8 @@ use proftpd_api::module::ModuleDef;
 pub static MODULE: ModuleDef = ModuleDef {
     name: "mod_core",
     version: "",
+    directives: directives::DIRECTIVES,
+    commands: commands::COMMANDS,
+    help: commands::HELP,
     ..ModuleDef::EMPTY
 };
