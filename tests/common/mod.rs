@@ -326,7 +326,6 @@ impl ServerBuilder {
         format!(
             "# written by tests/common/mod.rs\n\
              ServerType standalone\n\
-             DefaultServer on\n\
              UseIPv6 off\n\
              DefaultAddress 127.0.0.1\n\
              SocketBindTight on\n\
