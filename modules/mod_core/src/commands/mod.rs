@@ -1,9 +1,222 @@
-//! mod_core's command handlers, one file per verb (owner: session helper).
+//! mod_core's control-channel commands, one file per verb (RFC 959 §4.1
+//! unless a file says otherwise), and the helpers they share: virtual path
+//! resolution and the one errno-to-reply conversion.
+//!
+//! Reply texts are ProFTPD 1.3.8's, measured on the wire where the spec was
+//! unsure (see `/work/shared/spec/commands.md`).
 
-use proftpd_api::module::{CmdEntry, HelpEntry};
+pub mod clnt;
+pub mod csid;
+pub mod cwd;
+pub mod dele;
+pub mod feat;
+pub mod help;
+pub mod mkd;
+pub mod noop;
+pub mod opts;
+pub mod path;
+pub mod pwd;
+pub mod quit;
+pub mod rename;
+pub mod rmd;
+pub mod syst;
+
+use proftpd_api::cmd::{CmdClass, CmdGroup};
+use proftpd_api::module::{CmdEntry, HelpEntry, Phase};
+
+/// `501 Invalid number of parameters`, ProFTPD's generic argument-count
+/// error (its `CHECK_CMD_ARGS`).
+pub const BAD_PARAM_COUNT: &str = "Invalid number of parameters";
 
 /// Every command handler mod_core registers.
-pub static COMMANDS: &[CmdEntry] = &[];
+pub static COMMANDS: &[CmdEntry] = &[
+    // The RNFR sequence rule must see every command before its handler.
+    CmdEntry::hook(Phase::PreCmd, "*", rename::pre_any),
+    CmdEntry::cmd("SYST", None, false, CmdClass::INFO, syst::syst),
+    CmdEntry::cmd("NOOP", None, false, CmdClass::MISC, noop::noop),
+    CmdEntry::cmd("FEAT", None, false, CmdClass::INFO, feat::feat),
+    CmdEntry::cmd("OPTS", None, false, CmdClass::MISC, opts::opts),
+    CmdEntry::cmd("HELP", None, false, CmdClass::INFO, help::help),
+    CmdEntry::cmd("QUIT", None, false, CmdClass::INFO, quit::quit),
+    CmdEntry::cmd("CLNT", None, false, CmdClass::INFO, clnt::clnt),
+    CmdEntry::cmd("CSID", None, true, CmdClass::INFO, csid::csid),
+    CmdEntry::cmd(
+        "PWD",
+        Some(CmdGroup::Dirs),
+        true,
+        CmdClass::INFO.with(CmdClass::DIRS),
+        pwd::pwd,
+    ),
+    CmdEntry::cmd(
+        "XPWD",
+        Some(CmdGroup::Dirs),
+        true,
+        CmdClass::INFO.with(CmdClass::DIRS),
+        pwd::pwd,
+    ),
+    CmdEntry::cmd("CWD", Some(CmdGroup::Dirs), true, CmdClass::DIRS, cwd::cwd),
+    CmdEntry::cmd("XCWD", Some(CmdGroup::Dirs), true, CmdClass::DIRS, cwd::cwd),
+    CmdEntry::cmd(
+        "CDUP",
+        Some(CmdGroup::Dirs),
+        true,
+        CmdClass::DIRS,
+        cwd::cdup,
+    ),
+    CmdEntry::cmd(
+        "XCUP",
+        Some(CmdGroup::Dirs),
+        true,
+        CmdClass::DIRS,
+        cwd::cdup,
+    ),
+    CmdEntry::cmd(
+        "MKD",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::DIRS.with(CmdClass::WRITE),
+        mkd::mkd,
+    ),
+    CmdEntry::cmd(
+        "XMKD",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::DIRS.with(CmdClass::WRITE),
+        mkd::mkd,
+    ),
+    CmdEntry::cmd(
+        "RMD",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::DIRS.with(CmdClass::WRITE),
+        rmd::rmd,
+    ),
+    CmdEntry::cmd(
+        "XRMD",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::DIRS.with(CmdClass::WRITE),
+        rmd::rmd,
+    ),
+    CmdEntry::cmd(
+        "DELE",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::WRITE,
+        dele::dele,
+    ),
+    CmdEntry::cmd(
+        "RNFR",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::MISC.with(CmdClass::WRITE),
+        rename::rnfr,
+    ),
+    CmdEntry::cmd(
+        "RNTO",
+        Some(CmdGroup::Write),
+        true,
+        CmdClass::MISC.with(CmdClass::WRITE),
+        rename::rnto,
+    ),
+];
 
-/// mod_core's HELP entries.
-pub static HELP: &[HelpEntry] = &[];
+const fn h(command: &'static str, syntax: &'static str) -> HelpEntry {
+    HelpEntry {
+        command,
+        syntax,
+        implemented: true,
+    }
+}
+
+const fn unimpl(command: &'static str, syntax: &'static str) -> HelpEntry {
+    HelpEntry {
+        command,
+        syntax,
+        implemented: false,
+    }
+}
+
+/// mod_core's HELP entries, in ProFTPD 1.3.8's order (HELP lists them as
+/// registered). 1.3.8 also lists PORT PASV EPRT EPSV (after QUIT), MDTM
+/// (after DELE), SIZE (after XPWD) and HOST (after OPTS) here; they are
+/// added at those places when those commands exist, so that HELP never
+/// advertises what the server cannot do. ALLO's entry sits here (1.3.8's
+/// order) although mod_xfer handles the command.
+pub static HELP: &[HelpEntry] = &[
+    h("CWD", "<sp> pathname"),
+    h("XCWD", "<sp> pathname"),
+    h("CDUP", "(up one directory)"),
+    h("XCUP", "(up one directory)"),
+    unimpl("SMNT", "is not implemented"),
+    h("QUIT", "(close control connection)"),
+    h("ALLO", "<sp> size"),
+    h("RNFR", "<sp> pathname"),
+    h("RNTO", "<sp> pathname"),
+    h("DELE", "<sp> pathname"),
+    h("RMD", "<sp> pathname"),
+    h("XRMD", "<sp> pathname"),
+    h("MKD", "<sp> pathname"),
+    h("XMKD", "<sp> pathname"),
+    h("PWD", "(returns current working directory)"),
+    h("XPWD", "(returns current working directory)"),
+    h("SYST", "(returns system type)"),
+    h("HELP", "[<sp> command]"),
+    h("NOOP", "(no operation)"),
+    h("FEAT", "(returns feature list)"),
+    h("OPTS", "<sp> command [<sp> options]"),
+    h("CLNT", "<cp> client-info"),
+    // RFC 2228 verbs: listed as unimplemented until mod_tls provides them.
+    unimpl("AUTH", "<sp> base64-data"),
+    unimpl("CCC", "(clears protection level)"),
+    unimpl("CONF", "<sp> base64-data"),
+    unimpl("ENC", "<sp> base64-data"),
+    unimpl("MIC", "<sp> base64-data"),
+    unimpl("PBSZ", "<sp> protection buffer size"),
+    unimpl("PROT", "<sp> protection code"),
+];
+
+/// The text of an OS error as `strerror(3)` gives it (`No such file or
+/// directory`), the form every `550 <path>: <errno>` reply uses.
+///
+/// The one place errors become reply text: std formats OS errors as
+/// `<strerror> (os error N)`, and ProFTPD shows only the first part.
+pub fn errno_text(err: &std::io::Error) -> String {
+    let full = err.to_string();
+    match full.rfind(" (os error ") {
+        Some(i) if err.raw_os_error().is_some() => full[..i].to_string(),
+        _ => full,
+    }
+}
+
+/// The argument as ProFTPD echoes it in replies (`550 <arg>: ...`).
+pub fn arg_display(arg: &[u8]) -> String {
+    String::from_utf8_lossy(arg).into_owned()
+}
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_text_is_plain_strerror() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(errno_text(&e), "No such file or directory");
+        let e = std::io::Error::from_raw_os_error(21);
+        assert_eq!(errno_text(&e), "Is a directory");
+        let e = std::io::Error::other("custom text");
+        assert_eq!(errno_text(&e), "custom text");
+    }
+
+    #[test]
+    fn help_table_has_unique_names() {
+        let mut names: Vec<&str> = HELP.iter().map(|e| e.command).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+}

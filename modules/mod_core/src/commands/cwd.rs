@@ -1,0 +1,96 @@
+//! CWD / XCWD and CDUP / XCUP (RFC 959 §4.1.1, RFC 775): change the
+//! working directory.
+//!
+//! The process really changes directory (so relative lookups by other
+//! modules and the kernel's permission checks agree with what the client
+//! sees); `session.cwd` keeps the logical, normalised virtual path.
+
+use std::os::unix::ffi::OsStrExt;
+
+use proftpd_api::module::ModRet;
+use proftpd_api::session::CmdCtx;
+
+use super::path::{fs_path, resolve};
+use super::{BAD_PARAM_COUNT, arg_display, errno_text};
+
+pub fn cwd(ctx: &mut CmdCtx<'_>) -> ModRet {
+    if ctx.cmd.arg.is_empty() {
+        ctx.reply_err(501, BAD_PARAM_COUNT);
+        return ModRet::Error;
+    }
+    let target = resolve(ctx.session, &ctx.cmd.arg);
+    change_dir(ctx, &target, &arg_display(&ctx.cmd.arg))
+}
+
+pub fn cdup(ctx: &mut CmdCtx<'_>) -> ModRet {
+    let target = resolve(ctx.session, b"..");
+    let shown = String::from_utf8_lossy(&target).into_owned();
+    change_dir(ctx, &target, &shown)
+}
+
+/// Enters `target`; on failure replies `550 <shown>: <errno>`.
+fn change_dir(ctx: &mut CmdCtx<'_>, target: &[u8], shown: &str) -> ModRet {
+    let path = fs_path(target);
+    if let Err(e) = std::env::set_current_dir(&path) {
+        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        return ModRet::Error;
+    }
+    ctx.session.cwd = String::from_utf8_lossy(path.as_os_str().as_bytes()).into_owned();
+    // The reply names the verb as sent (`XCWD command successful`).
+    let verb = ctx.cmd.verb.clone();
+    ctx.reply(250, format!("{verb} command successful"));
+    ModRet::Handled
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testutil::{run, session};
+
+    // One test so the process-wide current directory is changed by one
+    // thread only.
+    #[test]
+    fn cwd_and_cdup() {
+        let dir = std::env::temp_dir().join(format!("mod_core_cwd_{}", std::process::id()));
+        let sub = dir.join("sub");
+        std::fs::create_dir_all(&sub).expect("create test dir");
+        std::fs::write(dir.join("file"), b"x").expect("create test file");
+        let base = dir.to_string_lossy().into_owned();
+        let mut s = session();
+        s.cwd = base.clone();
+
+        assert_eq!(
+            run(&mut s, super::cwd, "CWD").1,
+            "501 Invalid number of parameters\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::cwd, "CWD nope").1,
+            "550 nope: No such file or directory\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::cwd, "CWD file").1,
+            "550 file: Not a directory\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::cwd, "XCWD sub").1,
+            "250 XCWD command successful\r\n"
+        );
+        assert_eq!(s.cwd, format!("{base}/sub"));
+        assert_eq!(
+            run(&mut s, super::cdup, "CDUP").1,
+            "250 CDUP command successful\r\n"
+        );
+        assert_eq!(s.cwd, base);
+        s.cwd = "/".into();
+        assert_eq!(
+            run(&mut s, super::cdup, "XCUP").1,
+            "250 XCUP command successful\r\n"
+        );
+        assert_eq!(s.cwd, "/");
+        assert_eq!(
+            run(&mut s, super::cwd, "CWD ..").1,
+            "250 CWD command successful\r\n"
+        );
+        assert_eq!(s.cwd, "/");
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+}

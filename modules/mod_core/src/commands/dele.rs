@@ -1,0 +1,54 @@
+//! DELE (RFC 959 §4.1.3): delete a file. Directories fail with `Is a
+//! directory`, which is what unlink(2) says on Linux.
+
+use proftpd_api::module::ModRet;
+use proftpd_api::session::CmdCtx;
+
+use super::path::{fs_path, resolve};
+use super::{BAD_PARAM_COUNT, arg_display, errno_text};
+
+pub fn dele(ctx: &mut CmdCtx<'_>) -> ModRet {
+    if ctx.cmd.arg.is_empty() {
+        ctx.reply_err(501, BAD_PARAM_COUNT);
+        return ModRet::Error;
+    }
+    let target = resolve(ctx.session, &ctx.cmd.arg);
+    if let Err(e) = std::fs::remove_file(fs_path(&target)) {
+        let shown = arg_display(&ctx.cmd.arg);
+        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        return ModRet::Error;
+    }
+    ctx.reply(250, "DELE command successful");
+    ModRet::Handled
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testutil::{run, session};
+
+    #[test]
+    fn deletes_files_only() {
+        let dir = std::env::temp_dir().join(format!("mod_core_dele_{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("d")).expect("create test dir");
+        std::fs::write(dir.join("f"), b"x").expect("create test file");
+        let mut s = session();
+        s.cwd = dir.to_string_lossy().into_owned();
+        assert_eq!(
+            run(&mut s, super::dele, "DELE f").1,
+            "250 DELE command successful\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::dele, "DELE f").1,
+            "550 f: No such file or directory\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::dele, "DELE d").1,
+            "550 d: Is a directory\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::dele, "DELE").1,
+            "501 Invalid number of parameters\r\n"
+        );
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+}

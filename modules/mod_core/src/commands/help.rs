@@ -1,0 +1,111 @@
+//! HELP (RFC 959 §4.1.3): the commands every loaded module lists in its
+//! HELP table, in load order, eight to a line; `HELP X` gives X's syntax.
+
+use proftpd_api::module::{HelpEntry, ModRet};
+use proftpd_api::session::CmdCtx;
+
+use crate::keys::SERVER_ADMIN;
+
+/// Names per line of the command list.
+const PER_LINE: usize = 8;
+
+pub fn help(ctx: &mut CmdCtx<'_>) -> ModRet {
+    let entries: Vec<HelpEntry> = ctx
+        .session
+        .modules
+        .iter()
+        .flat_map(|m| m.help.iter().copied())
+        .collect();
+    let args = ctx.cmd.args();
+    if let Some(want) = args.first() {
+        let want = String::from_utf8_lossy(want).to_ascii_uppercase();
+        return match entries
+            .iter()
+            .find(|e| e.command.eq_ignore_ascii_case(&want))
+        {
+            Some(e) => {
+                ctx.reply(214, format!("Syntax: {} {}", e.command, e.syntax));
+                ModRet::Handled
+            }
+            None => {
+                ctx.reply_err(502, format!("Unknown command '{want}'"));
+                ModRet::Error
+            }
+        };
+    }
+    ctx.reply(
+        214,
+        "The following commands are recognized (* =>'s unimplemented):",
+    );
+    for chunk in entries.chunks(PER_LINE) {
+        let mut line = String::new();
+        for e in chunk {
+            let name = if e.implemented {
+                e.command.to_string()
+            } else {
+                format!("{}*", e.command)
+            };
+            line.push_str(&format!("{name:<8}"));
+        }
+        ctx.reply(214, line);
+    }
+    let admin = ctx
+        .session
+        .get(&SERVER_ADMIN)
+        .cloned()
+        .unwrap_or_else(|| "ftp-admin".to_string());
+    ctx.reply(214, format!("Direct comments to {admin}"));
+    ModRet::Handled
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::testutil::{run, session, session_with, tree_with};
+    use crate::keys::SERVER_ADMIN;
+
+    #[test]
+    fn lists_eight_per_line() {
+        let mut s = session_with(tree_with(&SERVER_ADMIN, "admin@example.com".to_string()));
+        let out = run(&mut s, super::help, "HELP").1;
+        let mut lines = out.split("\r\n");
+        assert_eq!(
+            lines.next(),
+            Some("214-The following commands are recognized (* =>'s unimplemented):")
+        );
+        assert_eq!(
+            lines.next(),
+            Some(" CWD     XCWD    CDUP    XCUP    SMNT*   QUIT    ALLO    RNFR    ")
+        );
+        assert!(
+            out.ends_with("214 Direct comments to admin@example.com\r\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn syntax_of_one_command() {
+        let mut s = session();
+        assert_eq!(
+            run(&mut s, super::help, "help cwd extra").1,
+            "214 Syntax: CWD <sp> pathname\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::help, "HELP SMNT").1,
+            "214 Syntax: SMNT is not implemented\r\n"
+        );
+        assert_eq!(
+            run(&mut s, super::help, "HELP foo").1,
+            "502 Unknown command 'FOO'\r\n"
+        );
+    }
+
+    #[test]
+    fn default_admin() {
+        let mut s = session();
+        let out = run(&mut s, super::help, "HELP").1;
+        assert!(
+            out.ends_with("214 Direct comments to ftp-admin\r\n"),
+            "{out}"
+        );
+    }
+}
