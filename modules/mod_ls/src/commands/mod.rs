@@ -1,0 +1,3 @@
+//! mod_ls's command handlers, one file per verb.
+
+pub mod stat;
