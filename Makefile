@@ -142,8 +142,8 @@ install: build
 		echo "$(INSTALL) -m 0644 sample-configurations/basic.conf $(DESTDIR)$(sysconfdir)/proftpd.conf"; \
 		$(INSTALL) -m 0644 sample-configurations/basic.conf "$(DESTDIR)$(sysconfdir)/proftpd.conf"; \
 	fi
-	# The run directory (PidFile, later the scoreboard and Controls socket):
-	# writable by root only.
+# The run directory (PidFile, later the scoreboard and Controls socket):
+# writable by root only.
 	$(INSTALL) -d -m 0755 "$(DESTDIR)$(localstatedir)/run/proftpd"
 
 uninstall:
