@@ -62,7 +62,10 @@ fn banner_follows_deferwelcome_and_serverident() {
     assert_eq!(srv.connect().banner(), "220 127.0.0.1 FTP server ready\r\n");
 
     let srv = demo_server("ServerIdent on \"Hello %v at %L\"");
-    assert_eq!(srv.connect().banner(), "220 Hello Login Test at 127.0.0.1\r\n");
+    assert_eq!(
+        srv.connect().banner(),
+        "220 Hello Login Test at 127.0.0.1\r\n"
+    );
 }
 
 #[test]
@@ -102,7 +105,10 @@ fn unknown_user_gets_the_same_reply_as_a_bad_password() {
     let srv = demo_server("");
     let mut c = srv.connect();
     c.banner();
-    assert_eq!(c.cmd("USER nosuchuser"), "331 Password required for nosuchuser\r\n");
+    assert_eq!(
+        c.cmd("USER nosuchuser"),
+        "331 Password required for nosuchuser\r\n"
+    );
     assert_eq!(c.cmd("PASS demo"), LOGIN_INCORRECT);
 }
 
@@ -116,7 +122,10 @@ fn login_sequence_errors() {
     assert_eq!(c.cmd("ACCT x"), "502 ACCT command not implemented\r\n");
     c.login("demo", "demo");
     assert_eq!(c.cmd("USER demo"), "230 User demo logged in\r\n");
-    assert_eq!(c.cmd("USER other"), "501 Reauthentication not supported\r\n");
+    assert_eq!(
+        c.cmd("USER other"),
+        "501 Reauthentication not supported\r\n"
+    );
     assert_eq!(c.cmd("PASS demo"), "503 You are already logged in\r\n");
 }
 
@@ -179,16 +188,25 @@ fn directory_commands_after_login() {
     c.banner();
     c.login("demo", "demo");
 
-    assert_eq!(c.cmd("PWD"), format!("257 \"{home}\" is the current directory\r\n"));
+    assert_eq!(
+        c.cmd("PWD"),
+        format!("257 \"{home}\" is the current directory\r\n")
+    );
     assert_eq!(
         c.cmd("MKD sub"),
         format!("257 \"{home}/sub\" - Directory successfully created\r\n")
     );
     assert_eq!(c.cmd("MKD sub"), "550 sub: File exists\r\n");
     assert_eq!(c.cmd("CWD sub"), "250 CWD command successful\r\n");
-    assert_eq!(c.cmd("PWD"), format!("257 \"{home}/sub\" is the current directory\r\n"));
+    assert_eq!(
+        c.cmd("PWD"),
+        format!("257 \"{home}/sub\" is the current directory\r\n")
+    );
     assert_eq!(c.cmd("CDUP"), "250 CDUP command successful\r\n");
-    assert_eq!(c.cmd("PWD"), format!("257 \"{home}\" is the current directory\r\n"));
+    assert_eq!(
+        c.cmd("PWD"),
+        format!("257 \"{home}\" is the current directory\r\n")
+    );
     assert_eq!(
         c.cmd("CWD nonexistent"),
         "550 nonexistent: No such file or directory\r\n"
@@ -203,10 +221,16 @@ fn directory_commands_after_login() {
     assert_eq!(c.cmd("RNTO renamed"), "250 Rename successful\r\n");
     assert!(srv.dir().join("home/demo/renamed").is_dir());
     assert_eq!(c.cmd("RNTO again"), "503 Bad sequence of commands\r\n");
-    assert_eq!(c.cmd("RNFR nope"), "550 nope: No such file or directory\r\n");
+    assert_eq!(
+        c.cmd("RNFR nope"),
+        "550 nope: No such file or directory\r\n"
+    );
 
     assert_eq!(c.cmd("RMD renamed"), "250 RMD command successful\r\n");
-    assert_eq!(c.cmd("RMD renamed"), "550 renamed: No such file or directory\r\n");
+    assert_eq!(
+        c.cmd("RMD renamed"),
+        "550 renamed: No such file or directory\r\n"
+    );
     assert!(!srv.dir().join("home/demo/renamed").exists());
 
     assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
@@ -220,7 +244,10 @@ fn x_aliases_answer_with_their_own_names() {
     let mut c = srv.connect();
     c.banner();
     c.login("demo", "demo");
-    assert_eq!(c.cmd("XPWD"), format!("257 \"{home}\" is the current directory\r\n"));
+    assert_eq!(
+        c.cmd("XPWD"),
+        format!("257 \"{home}\" is the current directory\r\n")
+    );
     assert_eq!(
         c.cmd("XMKD q"),
         format!("257 \"{home}/q\" - Directory successfully created\r\n")
@@ -315,9 +342,19 @@ fn session_runs_as_the_user_inside_its_root() {
     // The reply came after the switch, so the ids are final now.
     let pid = srv.wait_for_one_session();
     let ids = proc_ids(pid);
-    assert_eq!(ids.uid, [JAIL_UID; 4], "real, effective, saved, fs uid of {pid}");
-    assert_eq!(ids.gid, [JAIL_GID; 4], "real, effective, saved, fs gid of {pid}");
-    assert_eq!(ids.groups, vec![JAIL_GID, JAIL_EXTRA_GID], "supplementary groups");
+    assert_eq!(
+        ids.uid, [JAIL_UID; 4],
+        "real, effective, saved, fs uid of {pid}"
+    );
+    assert_eq!(
+        ids.gid, [JAIL_GID; 4],
+        "real, effective, saved, fs gid of {pid}"
+    );
+    assert_eq!(
+        ids.groups,
+        vec![JAIL_GID, JAIL_EXTRA_GID],
+        "supplementary groups"
+    );
 
     let home: PathBuf = fs::canonicalize(srv.dir().join("home/jail")).unwrap();
     let root = fs::read_link(format!("/proc/{pid}/root")).expect("/proc/pid/root");

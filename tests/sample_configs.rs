@@ -95,7 +95,10 @@ fn the_expected_samples_are_there() {
         "quickstart.conf",
         "virtual.conf",
     ] {
-        assert!(names.iter().any(|n| n == want), "missing {want} in {names:?}");
+        assert!(
+            names.iter().any(|n| n == want),
+            "missing {want} in {names:?}"
+        );
     }
 }
 
@@ -109,7 +112,11 @@ fn every_sample_passes_the_syntax_check() {
             failed.push(text);
         }
     }
-    assert!(failed.is_empty(), "rejected samples:\n{}", failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "rejected samples:\n{}",
+        failed.join("\n")
+    );
 }
 
 #[test]

@@ -118,7 +118,10 @@ pub fn crypt_sha512(password: &str) -> String {
         .output()
         .expect("running `openssl passwd -6` (install openssl, or use the password demo)");
     assert!(out.status.success(), "openssl passwd -6 failed");
-    String::from_utf8(out.stdout).expect("utf-8 hash").trim().to_string()
+    String::from_utf8(out.stdout)
+        .expect("utf-8 hash")
+        .trim()
+        .to_string()
 }
 
 /// One line of an AuthUserFile (passwd(5) format).
