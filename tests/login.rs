@@ -367,3 +367,133 @@ fn session_runs_as_the_user_inside_its_root() {
     assert_eq!(master.uid[0], 0, "master's real uid");
     assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
 }
+
+#[test]
+fn invalid_shell_is_refused_unless_configured_off() {
+    // /bin/false is not in /etc/shells.
+    let srv = TestServer::builder()
+        .user(AuthUser::new("demo", "demo").shell("/bin/false"))
+        .config(
+            "ServerName \"Login Test\"\n\
+             AuthOrder mod_auth_file.c\n\
+             AuthUserFile {dir}/ftpd.passwd\n\
+             AuthGroupFile {dir}/ftpd.group\n",
+        )
+        .start();
+    let mut c = srv.connect();
+    c.banner();
+    assert_eq!(c.cmd("USER demo"), "331 Password required for demo\r\n");
+    assert_eq!(c.cmd("PASS demo"), LOGIN_INCORRECT);
+
+    let srv = TestServer::builder()
+        .user(AuthUser::new("demo", "demo").shell("/bin/false"))
+        .config(BASE)
+        .start();
+    let mut c = srv.connect();
+    c.banner();
+    c.login("demo", "demo");
+}
+
+#[test]
+fn default_chdir_moves_the_session_after_login() {
+    let b = TestServer::builder().user(AuthUser::new("demo", "demo"));
+    let home = b.dir().join("home/demo");
+    let uid_gid = AuthUser::new("demo", "demo");
+    make_home(&home.join("incoming"), uid_gid.uid, uid_gid.gid);
+    let srv = b.config(BASE).config("DefaultChdir incoming").start();
+    let home = home_of(&srv, "demo");
+    let mut c = srv.connect();
+    c.banner();
+    c.login("demo", "demo");
+    assert_eq!(
+        c.cmd("PWD"),
+        format!("257 \"{home}/incoming\" is the current directory\r\n")
+    );
+}
+
+#[test]
+fn user_alias_logs_in_under_the_alias() {
+    let srv = demo_server("UserAlias guest demo");
+    let mut c = srv.connect();
+    c.banner();
+    assert_eq!(c.cmd("USER guest"), "331 Password required for guest\r\n");
+    assert_eq!(c.cmd("PASS demo"), "230 User guest logged in\r\n");
+}
+
+#[test]
+fn login_timeout_closes_with_421() {
+    let srv = demo_server("TimeoutLogin 1");
+    let mut c = srv.connect();
+    c.banner();
+    c.timeout = Duration::from_secs(5);
+    assert_eq!(
+        c.reply(),
+        "421 Login timeout (1 second): closing control connection\r\n"
+    );
+    c.expect_closed(CLOSE_WAIT).unwrap();
+}
+
+#[test]
+fn idle_timeout_closes_with_421() {
+    let srv = demo_server("TimeoutIdle 2");
+    let mut c = srv.connect();
+    c.banner();
+    c.login("demo", "demo");
+    c.timeout = Duration::from_secs(6);
+    assert_eq!(
+        c.reply(),
+        "421 Idle timeout (2 seconds): closing control connection\r\n"
+    );
+    c.expect_closed(CLOSE_WAIT).unwrap();
+}
+
+#[test]
+fn idle_timeout_of_one_second_keeps_the_plural() {
+    // Observed on 1.3.8: unlike TimeoutLogin ("1 second"), the idle
+    // message always says "seconds".
+    let srv = demo_server("TimeoutIdle 1");
+    let mut c = srv.connect();
+    c.banner();
+    c.login("demo", "demo");
+    c.timeout = Duration::from_secs(5);
+    assert_eq!(
+        c.reply(),
+        "421 Idle timeout (1 seconds): closing control connection\r\n"
+    );
+}
+
+#[test]
+fn session_timeout_closes_with_421() {
+    let srv = demo_server("TimeoutSession 2");
+    let mut c = srv.connect();
+    c.banner();
+    c.login("demo", "demo");
+    c.timeout = Duration::from_secs(6);
+    assert_eq!(
+        c.reply(),
+        "421 Session Timeout (2 seconds): closing control connection\r\n"
+    );
+    c.expect_closed(CLOSE_WAIT).unwrap();
+}
+
+#[test]
+fn root_login_is_refused_by_default() {
+    skip_if_not_root!();
+    let srv = TestServer::builder()
+        .user(AuthUser::new("admin", "demo").ids(0, 0))
+        .config(BASE)
+        .start();
+    let mut c = srv.connect();
+    c.banner();
+    assert_eq!(c.cmd("USER admin"), "331 Password required for admin\r\n");
+    assert_eq!(c.cmd("PASS demo"), LOGIN_INCORRECT);
+
+    let srv = TestServer::builder()
+        .user(AuthUser::new("admin", "demo").ids(0, 0))
+        .config(BASE)
+        .config("RootLogin on")
+        .start();
+    let mut c = srv.connect();
+    c.banner();
+    c.login("admin", "demo");
+}
