@@ -1,10 +1,42 @@
-//! A session child: the control channel loop (owner: session helper).
+//! A session child: the control channel loop (ARCHITECTURE §4.3).
+//!
+//! [`run`] picks the server for the connection, builds the
+//! [`Session`], runs every module's `sess_init` (mod_core's queues the
+//! banner), drops to the daemon's `User`/`Group`, and then serves commands
+//! in a single-threaded mio loop over the control socket, the session's
+//! signals and its timers, until QUIT, a timeout, a signal or EOF.
+//!
+//! The process is a fresh fork of the master: everything here is created
+//! anew (Poll, signal registrations); nothing of the master's is touched.
 
+pub mod dispatch;
+pub mod events;
+pub mod host;
+pub mod reader;
+pub mod server;
+#[cfg(test)]
+pub(crate) mod testutil;
+pub mod timers;
+
+use std::io::{self, Read};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mio::{Events, Interest, Poll, Token};
+use signal_hook::consts::{SIGHUP, SIGTERM, SIGUSR1};
+use signal_hook_mio::v1_0::Signals;
 
 use proftpd_api::config::ConfigTree;
 use proftpd_api::module::ModuleDef;
+use proftpd_api::reply::ReplyLine;
+use proftpd_api::session::{AuthModule, Disconnect, Session, Timer};
+
+use mod_core::keys::{COMMAND_BUFFER_SIZE, GROUP, TIMEOUT_IDLE, UMASK, USER};
+
+use dispatch::Outcome;
+use host::Host;
+use reader::{LineReader, MAX_TOO_LONG, ReadEvent};
 
 /// Everything a session child starts from.
 pub struct SessionStart {
@@ -14,8 +46,298 @@ pub struct SessionStart {
     pub control: TcpStream,
 }
 
+const CONTROL: Token = Token(0);
+const SIGNALS: Token = Token(1);
+
+/// ProFTPD's default `TimeoutIdle`.
+const DEFAULT_TIMEOUT_IDLE: u32 = 600;
+/// Bytes read from the control socket at a time.
+const READ_CHUNK: usize = 16 * 1024;
+/// The pause after each over-long command chunk (ProFTPD sleeps 250 ms,
+/// which slows a client that floods the control channel).
+const TOO_LONG_PAUSE: Duration = Duration::from_millis(250);
+
+/// Why the loop stopped.
+#[derive(Debug)]
+enum End {
+    /// The client closed, or a write failed.
+    Eof,
+    /// QUIT or a module's disconnect.
+    Disconnect(Disconnect),
+    /// A timer expired (its 421 was sent).
+    Timeout,
+    /// SIGTERM / SIGUSR1.
+    Signal(i32),
+    /// The client spoke another protocol, or sent too many over-long lines.
+    Refused,
+}
+
 /// Runs one session to its end; returns the process exit status.
 pub fn run(start: SessionStart) -> i32 {
-    let _ = start;
-    unimplemented!("session runtime")
+    let SessionStart {
+        config,
+        modules,
+        control,
+    } = start;
+    let (local, peer) = match (control.local_addr(), control.peer_addr()) {
+        (Ok(l), Ok(p)) => (l, p),
+        (Err(e), _) | (_, Err(e)) => {
+            log::info!("control connection lost before the session started: {e}");
+            return 0;
+        }
+    };
+    let writer = match control.try_clone() {
+        Ok(w) => w,
+        Err(e) => {
+            log::error!("cannot duplicate the control socket: {e}");
+            return 1;
+        }
+    };
+    let mut host = Host::new(writer);
+
+    let Some(server) = server::select(&config, local) else {
+        let ip = local.ip();
+        host.send(&[ReplyLine {
+            code: 500,
+            text: format!("Sorry, no server available to handle request on {ip}."),
+        }]);
+        log::info!("no server available to handle request on {ip}, closing connection");
+        return 0;
+    };
+    set_socket_options(&control);
+
+    let mut session = Session::new(config, modules.clone(), server, local, peer);
+    session.auth_modules = modules
+        .iter()
+        .rev()
+        .filter_map(|m| {
+            m.auth.map(|table| AuthModule {
+                name: m.name,
+                table,
+                required: false,
+            })
+        })
+        .collect();
+    log::info!("FTP session opened.");
+    apply_umask(&session);
+
+    for m in modules.iter() {
+        if let Some(init) = m.sess_init {
+            if let Err(e) = init(&mut session, &mut host) {
+                log::error!("{}: session initialisation failed: {e}", m.file_name());
+                return finish(&mut session, &mut host, End::Eof);
+            }
+            deliver_events(&mut session, &mut host);
+        }
+    }
+    flush(&mut session, &mut host, false);
+    drop_to_daemon_user(&session);
+
+    let idle = session
+        .server_get(&TIMEOUT_IDLE)
+        .copied()
+        .unwrap_or(DEFAULT_TIMEOUT_IDLE);
+    host.timers.set(Timer::Idle, Some(idle), Instant::now());
+
+    let end = if host.broken {
+        End::Eof
+    } else {
+        match serve(&mut session, &mut host, control) {
+            Ok(end) => end,
+            Err(e) => {
+                log::error!("session loop failed: {e}");
+                End::Eof
+            }
+        }
+    };
+    finish(&mut session, &mut host, end)
+}
+
+/// Logs the end of the session; returns the exit status.
+fn finish(session: &mut Session, host: &mut Host, end: End) -> i32 {
+    match &end {
+        End::Disconnect(Disconnect::Fatal(msg)) => log::error!("{msg}"),
+        End::Disconnect(Disconnect::MaxLoginAttempts) => {}
+        End::Signal(sig) => log::info!("session ended by signal {sig}"),
+        _ => {}
+    }
+    flush(session, host, false);
+    log::info!("FTP session closed.");
+    0
+}
+
+/// Control socket options (ARCHITECTURE §4.3): urgent data in-band so a
+/// Telnet IP/Synch before ABOR reads as ordinary bytes, no Nagle delay on
+/// replies, keepalive to notice vanished clients.
+fn set_socket_options(control: &TcpStream) {
+    let sock = socket2::SockRef::from(control);
+    for (what, res) in [
+        ("SO_OOBINLINE", sock.set_out_of_band_inline(true)),
+        ("TCP_NODELAY", sock.set_tcp_nodelay(true)),
+        ("SO_KEEPALIVE", sock.set_keepalive(true)),
+    ] {
+        if let Err(e) = res {
+            log::debug!("setting {what} on the control connection: {e}");
+        }
+    }
+}
+
+/// The process umask becomes the configured file `Umask`, as in ProFTPD,
+/// so that files and directories created by any module get it.
+fn apply_umask(session: &Session) {
+    if let Some(u) = session.get(&UMASK) {
+        let mode = nix::sys::stat::Mode::from_bits_truncate(u.file as nix::libc::mode_t);
+        nix::sys::stat::umask(mode);
+    }
+}
+
+/// Drops the effective ids to the main server's `User`/`Group` (a no-op
+/// when not running as root).
+fn drop_to_daemon_user(session: &Session) {
+    if !nix::unistd::geteuid().is_root() {
+        return;
+    }
+    let uid = session
+        .main_get(&USER)
+        .and_then(|name| nix::unistd::User::from_name(name).ok().flatten())
+        .map(|u| u.uid.as_raw());
+    let gid = session
+        .main_get(&GROUP)
+        .and_then(|name| nix::unistd::Group::from_name(name).ok().flatten())
+        .map(|g| g.gid.as_raw());
+    let (Some(uid), Some(gid)) = (uid, gid) else {
+        // ProFTPD stays root when User/Group are not set.
+        return;
+    };
+    if let Err(e) = crate::privs::session_drop(uid, gid) {
+        log::error!("unable to drop privileges to uid {uid}, gid {gid}: {e}");
+    }
+}
+
+/// Sends the queued replies (the error list when `failed`).
+fn flush(session: &mut Session, host: &mut Host, failed: bool) {
+    let lines = session.replies.take(failed);
+    host.multiline = session.multiline;
+    host.send(&lines);
+}
+
+/// Delivers events handlers emitted through the host.
+fn deliver_events(session: &mut Session, host: &mut Host) {
+    while !host.pending_events.is_empty() {
+        for (ev, arg) in std::mem::take(&mut host.pending_events) {
+            events::deliver(session, &ev, &arg);
+        }
+    }
+}
+
+/// The mio loop; returns why the session ended.
+fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Result<End> {
+    control.set_nonblocking(true)?;
+    let mut stream = mio::net::TcpStream::from_std(control);
+    let mut poll = Poll::new()?;
+    poll.registry()
+        .register(&mut stream, CONTROL, Interest::READABLE)?;
+    let mut signals = Signals::new([SIGTERM, SIGUSR1, SIGHUP])?;
+    poll.registry()
+        .register(&mut signals, SIGNALS, Interest::READABLE)?;
+
+    let buffer_size = session
+        .server_get(&COMMAND_BUFFER_SIZE)
+        .copied()
+        .unwrap_or(reader::DEFAULT_BUFFER_SIZE);
+    let mut reader = LineReader::new(buffer_size);
+    let mut too_long = 0u32;
+    let mut events = Events::with_capacity(8);
+    let mut buf = vec![0u8; READ_CHUNK];
+
+    loop {
+        let timeout = host.timers.poll_timeout(Instant::now());
+        if let Err(e) = poll.poll(&mut events, timeout) {
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        for ev in events.iter() {
+            match ev.token() {
+                SIGNALS => {
+                    for sig in signals.pending() {
+                        match sig {
+                            SIGTERM | SIGUSR1 => return Ok(End::Signal(sig)),
+                            _ => {} // SIGHUP: sessions ignore it.
+                        }
+                    }
+                }
+                CONTROL => loop {
+                    let n = match stream.read(&mut buf) {
+                        Ok(0) => return Ok(End::Eof),
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            log::debug!("reading the control connection: {e}");
+                            return Ok(End::Eof);
+                        }
+                    };
+                    let mut input = &buf[..n];
+                    while let Some(ev) = reader.next_event(&mut input) {
+                        let telnet = reader.take_telnet_replies();
+                        if !telnet.is_empty() {
+                            host.write(&telnet);
+                        }
+                        match ev {
+                            ReadEvent::TooLong => {
+                                too_long += 1;
+                                log::info!("client sent too-long command, ignoring");
+                                std::thread::sleep(TOO_LONG_PAUSE);
+                                if too_long > MAX_TOO_LONG {
+                                    return Ok(End::Refused);
+                                }
+                            }
+                            ReadEvent::Line(line) => {
+                                too_long = 0;
+                                if let Some(end) = handle_line(session, host, &line) {
+                                    return Ok(end);
+                                }
+                            }
+                        }
+                        if host.broken {
+                            return Ok(End::Eof);
+                        }
+                    }
+                },
+                _ => {}
+            }
+        }
+        let now = Instant::now();
+        if let Some((timer, secs)) = host.timers.expired(now) {
+            let (text, event) = timers::timeout_reply(timer, secs);
+            log::info!("Client session {text}");
+            host.send(&[ReplyLine { code: 421, text }]);
+            events::deliver(session, event, "");
+            return Ok(End::Timeout);
+        }
+    }
+}
+
+/// Dispatches one line and sends its replies; `Some` ends the session.
+fn handle_line(session: &mut Session, host: &mut Host, line: &[u8]) -> Option<End> {
+    host.multiline = session.multiline;
+    let outcome = dispatch::dispatch_line(session, host, line);
+    deliver_events(session, host);
+    match outcome {
+        Outcome::Drop => return Some(End::Refused),
+        Outcome::Reply(lines) => {
+            host.multiline = session.multiline;
+            host.send(&lines);
+        }
+    }
+    host.timers.rearm(Timer::Idle, Instant::now());
+    if let Some(d) = session.disconnect.take() {
+        return Some(End::Disconnect(d));
+    }
+    if host.broken {
+        return Some(End::Eof);
+    }
+    None
 }

@@ -1,0 +1,376 @@
+//! Command dispatch (ARCHITECTURE §2; ProFTPD's `pr_cmd_dispatch`).
+//!
+//! Modules are walked in priority order, the reverse of load order. In
+//! every phase the wildcard (`*`) handlers of all modules run first, then
+//! the handlers registered for the verb, as ProFTPD does:
+//! 1. PRE_CMD: every matching handler; the first `Error` fails the command.
+//! 2. CMD: the first handler that does not decline decides; when all
+//!    decline, `500 <VERB> not understood`.
+//! 3. Success: every POST_CMD, then every LOG_CMD handler.
+//!    Failure: every POST_CMD_ERR, then every LOG_CMD_ERR handler.
+//!
+//! A handler flagged `requires_auth` is not called before login; the
+//! command fails with `530 Please login with USER and PASS` instead.
+
+use proftpd_api::cmd::Cmd;
+use proftpd_api::event::CORE_UNHANDLED_COMMAND;
+use proftpd_api::module::{CmdEntry, ModRet, ModuleDef, Phase};
+use proftpd_api::reply::ReplyLine;
+use proftpd_api::session::{CmdCtx, Session, SessionHost};
+
+/// First words of other protocols: a client speaking them is dropped
+/// without a reply (case-sensitive, observed on 1.3.8).
+const FOREIGN_VERBS: &[&[u8]] = &[
+    b"CONNECT", b"DELETE", b"GET", b"HEAD", b"OPTIONS", b"PATCH", b"POST", b"PUT", b"DATA",
+    b"EHLO", b"HELO", b"MAIL", b"RCPT", b"RSET", b"VRFY",
+];
+
+/// What the session loop must do after a line.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Send these lines (possibly none) and go on.
+    Reply(Vec<ReplyLine>),
+    /// Close the connection at once, without a reply.
+    Drop,
+}
+
+/// Handles one command line.
+pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[u8]) -> Outcome {
+    let first_word = line.split(|&b| b == b' ').next().unwrap_or_default();
+    if FOREIGN_VERBS.contains(&first_word) || first_word.starts_with(b"SSH-") {
+        log::warn!(
+            "client sent {} command '{}', disconnecting",
+            if first_word.starts_with(b"SSH-") {
+                "SSH"
+            } else {
+                "non-FTP"
+            },
+            String::from_utf8_lossy(first_word)
+        );
+        return Outcome::Drop;
+    }
+    let cmd = Cmd::parse(line);
+    if cmd.verb.is_empty() {
+        session.replies.clear();
+        session
+            .replies
+            .add_err(500, "Invalid command: try being more creative");
+        return Outcome::Reply(session.replies.take(true));
+    }
+    let ok = dispatch(session, host, &cmd);
+    Outcome::Reply(session.replies.take(!ok))
+}
+
+/// Runs every phase for `cmd`; returns whether it succeeded. The replies
+/// stay queued in `session.replies`.
+pub fn dispatch(session: &mut Session, host: &mut dyn SessionHost, cmd: &Cmd) -> bool {
+    let modules = session.modules.clone();
+    let mut ok = run_pre(&modules, session, host, cmd);
+    if ok {
+        ok = run_cmd(&modules, session, host, cmd);
+    }
+    let (post, log) = if ok {
+        (Phase::PostCmd, Phase::LogCmd)
+    } else {
+        (Phase::PostCmdErr, Phase::LogCmdErr)
+    };
+    run_all(&modules, session, host, cmd, post);
+    run_all(&modules, session, host, cmd, log);
+    ok
+}
+
+/// The entries of `phase` matching `verb`, in dispatch order: wildcards of
+/// every module by priority, then exact matches by priority.
+pub fn entries<'m>(
+    modules: &'m [&'static ModuleDef],
+    phase: Phase,
+    verb: &str,
+) -> Vec<&'m CmdEntry> {
+    let by_priority = || modules.iter().rev().flat_map(|m| m.commands.iter());
+    let wild = by_priority().filter(|e| e.phase == phase && e.command == "*");
+    let named = by_priority()
+        .filter(|e| e.phase == phase && e.command != "*" && e.command.eq_ignore_ascii_case(verb));
+    wild.chain(named).collect()
+}
+
+fn call(entry: &CmdEntry, session: &mut Session, host: &mut dyn SessionHost, cmd: &Cmd) -> ModRet {
+    let mut ctx = CmdCtx { cmd, session, host };
+    (entry.handler)(&mut ctx)
+}
+
+/// The login check; queues the 530 when it fails.
+fn auth_ok(entry: &CmdEntry, session: &mut Session) -> bool {
+    if entry.requires_auth && !session.authenticated {
+        session
+            .replies
+            .add_err(530, "Please login with USER and PASS");
+        return false;
+    }
+    true
+}
+
+fn run_pre(
+    modules: &[&'static ModuleDef],
+    session: &mut Session,
+    host: &mut dyn SessionHost,
+    cmd: &Cmd,
+) -> bool {
+    for entry in entries(modules, Phase::PreCmd, &cmd.verb) {
+        if !auth_ok(entry, session) {
+            return false;
+        }
+        if call(entry, session, host, cmd) == ModRet::Error {
+            return false;
+        }
+    }
+    true
+}
+
+fn run_cmd(
+    modules: &[&'static ModuleDef],
+    session: &mut Session,
+    host: &mut dyn SessionHost,
+    cmd: &Cmd,
+) -> bool {
+    for entry in entries(modules, Phase::Cmd, &cmd.verb) {
+        if !auth_ok(entry, session) {
+            return false;
+        }
+        match call(entry, session, host, cmd) {
+            ModRet::Declined => {}
+            ModRet::Handled => return true,
+            ModRet::Error => return false,
+        }
+    }
+    host.emit(CORE_UNHANDLED_COMMAND, &cmd.verb);
+    session
+        .replies
+        .add_err(500, format!("{} not understood", cmd.display_verb()));
+    false
+}
+
+fn run_all(
+    modules: &[&'static ModuleDef],
+    session: &mut Session,
+    host: &mut dyn SessionHost,
+    cmd: &Cmd,
+    phase: Phase,
+) {
+    for entry in entries(modules, phase, &cmd.verb) {
+        // Errors here change nothing: the command's outcome is decided.
+        if call(entry, session, host, cmd) == ModRet::Error {
+            log::debug!("{phase:?} handler for {} failed", cmd.verb);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::testutil::{FakeHost, session_over};
+    use proftpd_api::module::CmdEntry;
+    use proftpd_api::reply::format_reply;
+
+    /// Handlers that record their call in a session note, in order.
+    fn mark(ctx: &mut CmdCtx<'_>, tag: &str) {
+        let trace = ctx.session.notes.entry("trace".into()).or_default();
+        if !trace.is_empty() {
+            trace.push(' ');
+        }
+        trace.push_str(tag);
+    }
+
+    macro_rules! handler {
+        ($name:ident, $tag:expr, $ret:expr) => {
+            fn $name(ctx: &mut CmdCtx<'_>) -> ModRet {
+                mark(ctx, $tag);
+                $ret
+            }
+        };
+    }
+
+    handler!(a_pre_any, "A:pre*", ModRet::Declined);
+    handler!(a_pre, "A:pre", ModRet::Declined);
+    handler!(a_cmd, "A:cmd", ModRet::Handled);
+    handler!(a_post, "A:post", ModRet::Declined);
+    handler!(a_log_any, "A:log*", ModRet::Declined);
+    handler!(a_post_err, "A:post_err", ModRet::Declined);
+    handler!(a_log_err, "A:log_err", ModRet::Declined);
+    handler!(b_pre_any, "B:pre*", ModRet::Declined);
+    handler!(b_pre, "B:pre", ModRet::Declined);
+    handler!(b_cmd_decline, "B:cmd", ModRet::Declined);
+    handler!(b_post_any, "B:post*", ModRet::Declined);
+    handler!(b_log, "B:log", ModRet::Declined);
+    handler!(b_fail, "B:fail", ModRet::Error);
+    handler!(b_pre_fail, "B:prefail", ModRet::Error);
+    handler!(b_log_err_any, "B:log_err*", ModRet::Declined);
+
+    fn ok_reply(ctx: &mut CmdCtx<'_>) -> ModRet {
+        mark(ctx, "A:auth");
+        ctx.reply(200, "fine");
+        ModRet::Handled
+    }
+
+    fn err_reply(ctx: &mut CmdCtx<'_>) -> ModRet {
+        ctx.reply(200, "not sent");
+        ctx.reply_err(550, "bad");
+        ModRet::Error
+    }
+
+    static A: ModuleDef = ModuleDef {
+        name: "mod_a",
+        commands: &[
+            CmdEntry::hook(Phase::PreCmd, "*", a_pre_any),
+            CmdEntry::hook(Phase::PreCmd, "X", a_pre),
+            CmdEntry::cmd("X", None, false, proftpd_api::cmd::CmdClass::NONE, a_cmd),
+            CmdEntry::cmd("FAIL", None, false, proftpd_api::cmd::CmdClass::NONE, a_cmd),
+            CmdEntry::cmd(
+                "AUTH",
+                None,
+                true,
+                proftpd_api::cmd::CmdClass::NONE,
+                ok_reply,
+            ),
+            CmdEntry::cmd(
+                "ERR",
+                None,
+                false,
+                proftpd_api::cmd::CmdClass::NONE,
+                err_reply,
+            ),
+            CmdEntry::hook(Phase::PostCmd, "X", a_post),
+            CmdEntry::hook(Phase::LogCmd, "*", a_log_any),
+            CmdEntry::hook(Phase::PostCmdErr, "*", a_post_err),
+            CmdEntry::hook(Phase::LogCmdErr, "FAIL", a_log_err),
+        ],
+        ..ModuleDef::EMPTY
+    };
+
+    // Loaded after A: higher priority.
+    static B: ModuleDef = ModuleDef {
+        name: "mod_b",
+        commands: &[
+            CmdEntry::hook(Phase::PreCmd, "X", b_pre),
+            CmdEntry::hook(Phase::PreCmd, "*", b_pre_any),
+            CmdEntry::hook(Phase::PreCmd, "PREFAIL", b_pre_fail),
+            CmdEntry::cmd(
+                "x",
+                None,
+                false,
+                proftpd_api::cmd::CmdClass::NONE,
+                b_cmd_decline,
+            ),
+            CmdEntry::cmd(
+                "FAIL",
+                None,
+                false,
+                proftpd_api::cmd::CmdClass::NONE,
+                b_fail,
+            ),
+            CmdEntry::hook(Phase::PostCmd, "*", b_post_any),
+            CmdEntry::hook(Phase::LogCmd, "X", b_log),
+            CmdEntry::hook(Phase::LogCmdErr, "*", b_log_err_any),
+        ],
+        ..ModuleDef::EMPTY
+    };
+
+    static MODS: &[&ModuleDef] = &[&A, &B];
+
+    fn run(line: &str, authenticated: bool) -> (String, String) {
+        let mut s = session_over(MODS);
+        s.authenticated = authenticated;
+        let mut host = FakeHost::default();
+        let out = match dispatch_line(&mut s, &mut host, line.as_bytes()) {
+            Outcome::Reply(lines) => {
+                String::from_utf8_lossy(&format_reply(&lines, s.multiline)).into_owned()
+            }
+            Outcome::Drop => "<drop>".into(),
+        };
+        (s.notes.get("trace").cloned().unwrap_or_default(), out)
+    }
+
+    #[test]
+    fn phase_order_wildcards_first_then_priority() {
+        let (trace, _) = run("x arg", true);
+        assert_eq!(
+            trace,
+            "B:pre* A:pre* B:pre A:pre B:cmd A:cmd B:post* A:post A:log* B:log"
+        );
+    }
+
+    #[test]
+    fn cmd_error_runs_err_phases() {
+        let (trace, out) = run("FAIL", true);
+        assert_eq!(
+            trace,
+            "B:pre* A:pre* B:fail A:post_err B:log_err* A:log_err"
+        );
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn pre_error_skips_cmd() {
+        let (trace, _) = run("PREFAIL", true);
+        assert_eq!(trace, "B:pre* A:pre* B:prefail A:post_err B:log_err*");
+    }
+
+    #[test]
+    fn errors_replace_success_replies() {
+        assert_eq!(run("ERR", true).1, "550 bad\r\n");
+    }
+
+    #[test]
+    fn unknown_verb() {
+        let (trace, out) = run("foo bar", true);
+        assert_eq!(out, "500 FOO not understood\r\n");
+        assert_eq!(trace, "B:pre* A:pre* A:post_err B:log_err*");
+    }
+
+    #[test]
+    fn login_required() {
+        assert_eq!(
+            run("AUTH", false).1,
+            "530 Please login with USER and PASS\r\n"
+        );
+        assert_eq!(run("AUTH", true).1, "200 fine\r\n");
+    }
+
+    #[test]
+    fn empty_and_blank_lines() {
+        assert_eq!(
+            run("", true).1,
+            "500 Invalid command: try being more creative\r\n"
+        );
+        assert_eq!(
+            run("  NOOP", true).1,
+            "500 Invalid command: try being more creative\r\n"
+        );
+        assert_eq!(run("", true).0, "");
+    }
+
+    #[test]
+    fn foreign_protocols_are_dropped() {
+        for line in [
+            "GET / HTTP/1.0",
+            "POST",
+            "SSH-2.0-OpenSSH",
+            "EHLO x",
+            "CONNECT a:1",
+        ] {
+            assert_eq!(run(line, false).1, "<drop>", "{line}");
+        }
+        assert_eq!(run("get /", false).1, "500 GET not understood\r\n");
+        assert_eq!(run("GETX", false).1, "500 GETX not understood\r\n");
+    }
+
+    #[test]
+    fn unhandled_command_event() {
+        let mut s = session_over(MODS);
+        let mut host = FakeHost::default();
+        dispatch_line(&mut s, &mut host, b"ZZZ");
+        assert_eq!(
+            host.events,
+            [(CORE_UNHANDLED_COMMAND.to_string(), "ZZZ".to_string())]
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The session's [`SessionHost`]: how modules reach the socket, timers,
+//! events and the privileged helpers in `privs` and `compat`.
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::time::Instant;
+
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+
+use proftpd_api::reply::{MultilineStyle, ReplyLine, format_reply};
+use proftpd_api::session::{HostError, Identity, SessionHost, Shadow, Timer};
+
+use super::timers::Timers;
+
+/// How long one write may wait for the client to make room (ms): a client
+/// that stops reading for this long is gone.
+const WRITE_WAIT_MS: u16 = 30_000;
+
+/// The runtime's side of a session.
+pub struct Host {
+    /// The control connection (non-blocking; writes wait with poll(2)).
+    control: TcpStream,
+    /// The multi-line style of the session, copied before each dispatch.
+    pub multiline: MultilineStyle,
+    pub timers: Timers,
+    /// Events emitted by handlers, delivered by the loop once the handler
+    /// has returned (listeners need the session the handler holds).
+    pub pending_events: Vec<(String, String)>,
+    /// Set when a write failed: the session must end.
+    pub broken: bool,
+}
+
+impl Host {
+    pub fn new(control: TcpStream) -> Host {
+        Host {
+            control,
+            multiline: MultilineStyle::Plain,
+            timers: Timers::default(),
+            pending_events: Vec::new(),
+            broken: false,
+        }
+    }
+
+    /// Writes bytes to the client, waiting for room when the socket is
+    /// full; marks the session broken on failure.
+    pub fn write(&mut self, mut data: &[u8]) {
+        while !data.is_empty() && !self.broken {
+            match self.control.write(data) {
+                Ok(0) => self.broken = true,
+                Ok(n) => data = &data[n..],
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let mut fds = [PollFd::new(self.control.as_fd(), PollFlags::POLLOUT)];
+                    match poll(&mut fds, PollTimeout::from(WRITE_WAIT_MS)) {
+                        Ok(0) => {
+                            log::info!(
+                                "client stopped reading replies, closing control connection"
+                            );
+                            self.broken = true;
+                        }
+                        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                        Err(e) => {
+                            log::debug!("poll on control connection: {e}");
+                            self.broken = true;
+                        }
+                    }
+                }
+                Err(e) => {
+                    log::debug!("writing to control connection: {e}");
+                    self.broken = true;
+                }
+            }
+        }
+    }
+
+    /// Formats and writes reply lines.
+    pub fn send(&mut self, lines: &[ReplyLine]) {
+        if lines.is_empty() {
+            return;
+        }
+        let bytes = format_reply(lines, self.multiline);
+        self.write(&bytes);
+    }
+}
+
+impl SessionHost for Host {
+    fn send_now(&mut self, lines: &[ReplyLine]) {
+        self.send(lines);
+    }
+
+    fn shadow(&mut self, name: &str) -> Option<Shadow> {
+        let _root = crate::privs::RootGuard::new();
+        crate::compat::shadow::getspnam(name)
+    }
+
+    fn crypt_check(&mut self, password: &[u8], hash: &str) -> bool {
+        crate::compat::crypt::verify(password, hash)
+    }
+
+    fn read_file_as_root(&mut self, path: &Path) -> io::Result<Vec<u8>> {
+        let _root = crate::privs::RootGuard::new();
+        std::fs::read(path)
+    }
+
+    fn become_user(&mut self, identity: &Identity) -> Result<(), HostError> {
+        crate::privs::become_user(identity).map_err(|e| HostError(e.to_string()))
+    }
+
+    fn set_timer(&mut self, timer: Timer, secs: Option<u32>) {
+        self.timers.set(timer, secs, Instant::now());
+    }
+
+    fn emit(&mut self, event: &str, arg: &str) {
+        self.pending_events
+            .push((event.to_string(), arg.to_string()));
+    }
+}

@@ -1,0 +1,364 @@
+//! The control-channel line reader (spec `commands.md` §0): Telnet-aware,
+//! bounded, byte-oriented. Pure: no I/O, so it can be table-tested and
+//! fuzzed; the session loop feeds it what the socket gives.
+//!
+//! Behaviour measured on ProFTPD 1.3.8:
+//! * A line ends at CR LF only. A bare LF is an ordinary byte (`NOOP\nSYST
+//!   \r\n` is one command), and so is a CR not followed by LF.
+//! * Telnet: `IAC IAC` is a data 0xFF; `IAC WILL/WONT x` is answered `IAC
+//!   DONT x`, `IAC DO/DONT x` is answered `IAC WONT x`; any other `IAC x`
+//!   (IP, DM, ...) is dropped. Telnet bytes do not count against the limit.
+//! * The line buffer holds `CommandBufferSize - 1` bytes, CR LF included
+//!   (default 4103 - 1, so a 4100-byte command fits). A line that fills it
+//!   is discarded without a reply: each full buffer of the discarded line is
+//!   one [`ReadEvent::TooLong`], and so is its CR LF tail. The session
+//!   closes after more than [`MAX_TOO_LONG`] of them before a good line.
+//! * The delivered line loses up to two more trailing CR/LF bytes and one
+//!   leading CR.
+
+/// ProFTPD's default command buffer (`PR_TUNABLE_PATH_MAX + 7`), measured:
+/// the longest accepted command is 4100 bytes plus CR LF.
+pub const DEFAULT_BUFFER_SIZE: usize = 4103;
+
+/// The largest `CommandBufferSize` we honour, whatever the config says: the
+/// line buffer is allocated up front.
+pub const MAX_BUFFER_SIZE: usize = 1 << 20;
+
+/// The smallest buffer that can still hold a command and its CR LF.
+const MIN_BUFFER_SIZE: usize = 8;
+
+/// Over-long chunks tolerated before one good line; one more closes.
+pub const MAX_TOO_LONG: u32 = 3;
+
+const IAC: u8 = 255;
+const DONT: u8 = 254;
+const DO: u8 = 253;
+const WONT: u8 = 252;
+const WILL: u8 = 251;
+
+/// What the reader found in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadEvent {
+    /// A complete command line, terminators removed.
+    Line(Vec<u8>),
+    /// A buffer's worth of an over-long line was discarded.
+    TooLong,
+}
+
+/// Telnet option-negotiation state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Telnet {
+    Data,
+    /// After IAC.
+    Iac,
+    /// After IAC WILL/WONT/DO/DONT: the next byte is the option, answered
+    /// with this verb.
+    Option(u8),
+}
+
+/// The line reader of one control connection.
+#[derive(Debug)]
+pub struct LineReader {
+    /// Bytes a line may occupy, CR LF included.
+    cap: usize,
+    /// The line being assembled (never longer than `cap`).
+    buf: Vec<u8>,
+    /// Set while the rest of an over-long line is skipped.
+    discarding: bool,
+    /// Bytes skipped since the last [`ReadEvent::TooLong`].
+    discarded: usize,
+    /// Whether the last raw byte seen was CR (survives a discard reset, so
+    /// a CR LF split across the limit still ends the line).
+    last_cr: bool,
+    telnet: Telnet,
+    /// Telnet answers to send before the next reply.
+    telnet_out: Vec<u8>,
+}
+
+impl LineReader {
+    /// A reader for `CommandBufferSize` = `buffer_size` (clamped to a sane
+    /// range).
+    pub fn new(buffer_size: usize) -> LineReader {
+        let size = buffer_size.clamp(MIN_BUFFER_SIZE, MAX_BUFFER_SIZE);
+        LineReader {
+            cap: size - 1,
+            buf: Vec::with_capacity(size.min(DEFAULT_BUFFER_SIZE)),
+            discarding: false,
+            discarded: 0,
+            last_cr: false,
+            telnet: Telnet::Data,
+            telnet_out: Vec::new(),
+        }
+    }
+
+    /// Consumes bytes from `input` until one event is complete and returns
+    /// it, or `None` when `input` is used up first (the partial line is
+    /// kept for the next call).
+    pub fn next_event(&mut self, input: &mut &[u8]) -> Option<ReadEvent> {
+        while let Some((&b, rest)) = input.split_first() {
+            *input = rest;
+            // CR LF is judged on the raw stream: a CR eaten as a Telnet
+            // option byte still makes the next LF end the line (1.3.8).
+            let after_cr = self.last_cr;
+            self.last_cr = b == b'\r';
+            let Some(data) = self.telnet_byte(b) else {
+                continue;
+            };
+            if let Some(ev) = self.data_byte(data, after_cr) {
+                return Some(ev);
+            }
+        }
+        None
+    }
+
+    /// Telnet answers gathered so far (to be written before any reply).
+    pub fn take_telnet_replies(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.telnet_out)
+    }
+
+    /// Runs the Telnet state machine; returns the data byte, if any.
+    fn telnet_byte(&mut self, b: u8) -> Option<u8> {
+        match self.telnet {
+            Telnet::Data if b == IAC => {
+                self.telnet = Telnet::Iac;
+                None
+            }
+            Telnet::Data => Some(b),
+            Telnet::Iac => {
+                self.telnet = Telnet::Data;
+                match b {
+                    IAC => Some(IAC),
+                    WILL | WONT => {
+                        self.telnet = Telnet::Option(DONT);
+                        None
+                    }
+                    DO | DONT => {
+                        self.telnet = Telnet::Option(WONT);
+                        None
+                    }
+                    _ => None,
+                }
+            }
+            Telnet::Option(answer) => {
+                self.telnet = Telnet::Data;
+                // Bounded: a client flooding negotiations gets answers only
+                // up to a small backlog.
+                if self.telnet_out.len() < 3 * 64 {
+                    self.telnet_out.extend_from_slice(&[IAC, answer, b]);
+                }
+                None
+            }
+        }
+    }
+
+    /// Adds one data byte to the line; returns an event when one is due.
+    fn data_byte(&mut self, b: u8, after_cr: bool) -> Option<ReadEvent> {
+        let ends_line = b == b'\n' && after_cr;
+        if self.discarding {
+            if ends_line {
+                self.discarding = false;
+                self.discarded = 0;
+                return Some(ReadEvent::TooLong);
+            }
+            self.discarded += 1;
+            if self.discarded >= self.cap {
+                self.discarded = 0;
+                return Some(ReadEvent::TooLong);
+            }
+            return None;
+        }
+        self.buf.push(b);
+        if ends_line {
+            let line = clean(&self.buf);
+            self.buf.clear();
+            return Some(ReadEvent::Line(line));
+        }
+        if self.buf.len() >= self.cap {
+            self.buf.clear();
+            self.discarding = true;
+            self.discarded = 0;
+            return Some(ReadEvent::TooLong);
+        }
+        None
+    }
+}
+
+/// Drops the final LF, then up to three more trailing CR/LF bytes (the
+/// CR of CR LF and up to two stray terminators), then one leading CR.
+fn clean(raw: &[u8]) -> Vec<u8> {
+    let mut end = raw.len().saturating_sub(1);
+    for _ in 0..3 {
+        if end > 0 && matches!(raw[end - 1], b'\r' | b'\n') {
+            end -= 1;
+        }
+    }
+    let start = usize::from(end > 0 && raw[0] == b'\r');
+    raw[start..end].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(size: usize, chunks: &[&[u8]]) -> (Vec<ReadEvent>, Vec<u8>) {
+        let mut r = LineReader::new(size);
+        let mut out = Vec::new();
+        for chunk in chunks {
+            let mut input = *chunk;
+            while let Some(ev) = r.next_event(&mut input) {
+                out.push(ev);
+            }
+        }
+        (out, r.take_telnet_replies())
+    }
+
+    fn line(s: &[u8]) -> ReadEvent {
+        ReadEvent::Line(s.to_vec())
+    }
+
+    #[test]
+    fn line_endings() {
+        let table: &[(&[u8], &[ReadEvent])] = &[
+            (b"NOOP\r\n", &[]),
+            (b"noop\r\n", &[]),
+            (b"\r\n", &[]),
+            (b"\rNOOP\r\n", &[]),
+            (b"NOOP\r\r\n", &[]),
+            (b"NOOP\n\r\n", &[]),
+            (b"NOOP\nSYST\r\n", &[]),
+            (b"NOOP\rSYST\r\n", &[]),
+            (b"NOOP", &[]),
+            (b"NOOP\n", &[]),
+        ];
+        let want: &[&[ReadEvent]] = &[
+            &[line(b"NOOP")],
+            &[line(b"noop")],
+            &[line(b"")],
+            &[line(b"NOOP")],
+            &[line(b"NOOP")],
+            &[line(b"NOOP")],
+            &[line(b"NOOP\nSYST")],
+            &[line(b"NOOP\rSYST")],
+            &[],
+            &[],
+        ];
+        for ((input, _), want) in table.iter().zip(want) {
+            assert_eq!(events(DEFAULT_BUFFER_SIZE, &[input]).0, *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn split_across_reads() {
+        let (ev, _) = events(
+            DEFAULT_BUFFER_SIZE,
+            &[b"NO", b"OP\r", b"\nSYST\r\nPW", b"D\r\n"],
+        );
+        assert_eq!(ev, [line(b"NOOP"), line(b"SYST"), line(b"PWD")]);
+    }
+
+    #[test]
+    fn nul_and_high_bytes_are_data() {
+        let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[b"CWD \x00\xfe\x80\r\n"]);
+        assert_eq!(ev, [line(b"CWD \x00\xfe\x80")]);
+    }
+
+    #[test]
+    fn telnet() {
+        let (ev, out) = events(DEFAULT_BUFFER_SIZE, &[b"NO\xff\xf4OP\r\n"]);
+        assert_eq!((ev, out), (vec![line(b"NOOP")], vec![]));
+        let (ev, out) = events(DEFAULT_BUFFER_SIZE, &[b"\xff\xfb\x01NOOP\r\n"]);
+        assert_eq!((ev, out), (vec![line(b"NOOP")], vec![IAC, DONT, 1]));
+        let (ev, out) = events(DEFAULT_BUFFER_SIZE, &[b"\xff\xfd\x01NOOP\r\n"]);
+        assert_eq!((ev, out), (vec![line(b"NOOP")], vec![IAC, WONT, 1]));
+        let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[b"\xff\xffX\r\n"]);
+        assert_eq!(ev, [line(b"\xffX")]);
+        // IAC DONT takes the CR as its option, and the LF still ends the
+        // (empty) line: 1.3.8 answers `IAC WONT CR` and `500 Invalid
+        // command`.
+        let (ev, out) = events(DEFAULT_BUFFER_SIZE, &[b"\xff\xfe\r\n"]);
+        assert_eq!((ev, out), (vec![line(b"")], vec![IAC, WONT, b'\r']));
+        // An IAC split across reads.
+        let (ev, out) = events(DEFAULT_BUFFER_SIZE, &[b"NOOP\xff", b"\xfb", b"\x03\r\n"]);
+        assert_eq!((ev, out), (vec![line(b"NOOP")], vec![IAC, DONT, 3]));
+    }
+
+    #[test]
+    fn limits_measured_on_1_3_8() {
+        // 4100 bytes of command plus CR LF fit the default buffer.
+        let mut ok = b"NOOP ".to_vec();
+        ok.resize(4100, b'a');
+        let mut input = ok.clone();
+        input.extend_from_slice(b"\r\n");
+        assert_eq!(
+            events(DEFAULT_BUFFER_SIZE, &[&input]).0,
+            [ReadEvent::Line(ok.clone())]
+        );
+
+        // One more byte: the buffer fills, then the CR LF tail counts too.
+        let mut long = ok.clone();
+        long.push(b'a');
+        long.extend_from_slice(b"\r\nNOOP\r\n");
+        assert_eq!(
+            events(DEFAULT_BUFFER_SIZE, &[&long]).0,
+            [ReadEvent::TooLong, ReadEvent::TooLong, line(b"NOOP")]
+        );
+
+        // 4500 bytes: one full buffer plus the tail.
+        let mut l = vec![b'a'; 4500];
+        l.extend_from_slice(b"\r\n");
+        assert_eq!(
+            events(DEFAULT_BUFFER_SIZE, &[&l]).0,
+            [ReadEvent::TooLong, ReadEvent::TooLong]
+        );
+
+        // 12005 bytes: three events (1.3.8 keeps the session); 16005: four.
+        let mut l = vec![b'a'; 12005];
+        l.extend_from_slice(b"\r\n");
+        assert_eq!(events(DEFAULT_BUFFER_SIZE, &[&l]).0.len(), 3);
+        let mut l = vec![b'a'; 16005];
+        l.extend_from_slice(b"\r\n");
+        assert_eq!(events(DEFAULT_BUFFER_SIZE, &[&l]).0.len(), 4);
+    }
+
+    #[test]
+    fn small_configured_buffer() {
+        // 16 bytes of buffer: 13 of command plus CR LF fit, 14 do not.
+        let (ev, _) = events(16, &[b"NOOP 12345678\r\n", b"NOOP 123456789\r\n"]);
+        assert_eq!(
+            ev,
+            [
+                line(b"NOOP 12345678"),
+                ReadEvent::TooLong,
+                ReadEvent::TooLong
+            ]
+        );
+    }
+
+    #[test]
+    fn megabyte_line_stays_bounded() {
+        let mut r = LineReader::new(DEFAULT_BUFFER_SIZE);
+        let big = vec![b'x'; 1 << 20];
+        let mut input = &big[..];
+        let mut n = 0;
+        while let Some(ev) = r.next_event(&mut input) {
+            assert_eq!(ev, ReadEvent::TooLong);
+            n += 1;
+        }
+        assert_eq!(n, (1 << 20) / (DEFAULT_BUFFER_SIZE - 1));
+        assert!(r.buf.capacity() <= DEFAULT_BUFFER_SIZE);
+    }
+
+    #[test]
+    fn ten_thousand_commands_in_one_read() {
+        let input = b"NOOP\r\n".repeat(10_000);
+        let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[&input]);
+        assert_eq!(ev.len(), 10_000);
+    }
+
+    #[test]
+    fn telnet_answers_are_bounded() {
+        let input = b"\xff\xfb\x01".repeat(10_000);
+        let (_, out) = events(DEFAULT_BUFFER_SIZE, &[&input]);
+        assert!(out.len() <= 3 * 64);
+    }
+}
