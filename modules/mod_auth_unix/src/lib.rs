@@ -1,10 +1,230 @@
-//! mod_auth_unix for proftpd-rs.
+//! mod_auth_unix for proftpd-rs: users and groups from the system's NSS
+//! (passwd, group, getgrouplist), passwords from shadow(5) checked with
+//! the system crypt(3) (ProFTPD's `modules/mod_auth_unix.c`).
+//!
+//! Lookups go through nix (the `_r` NSS calls); shadow and crypt go
+//! through the [`SessionHost`](proftpd_api::session::SessionHost), which
+//! reads shadow as root and owns the only FFI.
 #![forbid(unsafe_code)]
 
-use proftpd_api::module::ModuleDef;
+use std::ffi::CString;
+
+use nix::unistd::{Gid, Uid};
+use proftpd_api::auth::{AuthAnswer, AuthCode, AuthCtx, AuthTable, Group, Passwd};
+use proftpd_api::config::{ConfigError, ConfigKey, Contexts, DirectiveCtx, Merge};
+use proftpd_api::module::{DirectiveEntry, ModuleDef};
+use proftpd_api::session::Shadow;
+
+/// `PersistentPasswd on|off`: accepted for compatibility; NSS answers are
+/// taken before the chroot by the runtime either way.
+pub static PERSISTENT_PASSWD: ConfigKey<bool> = ConfigKey::new("PersistentPasswd");
+/// `AuthUnixOptions ...`: the option words as written.
+pub static AUTH_UNIX_OPTIONS: ConfigKey<Vec<String>> = ConfigKey::new("AuthUnixOptions");
+
+/// The options `AuthUnixOptions` knows.
+const UNIX_OPTIONS: &[&str] = &[
+    "aixNoRLogin",
+    "NoGetgrouplist",
+    "MagicTokenChroot",
+    "NoInitgroups",
+];
+
+fn to_passwd(u: nix::unistd::User) -> Passwd {
+    let hash = u.passwd.to_string_lossy().into_owned();
+    Passwd {
+        name: u.name,
+        // "x" (and "*" on some systems) only says "look in shadow".
+        passwd: (hash != "x").then_some(hash),
+        uid: u.uid.as_raw(),
+        gid: u.gid.as_raw(),
+        gecos: u.gecos.to_string_lossy().into_owned(),
+        dir: u.dir.to_string_lossy().into_owned(),
+        shell: u.shell.to_string_lossy().into_owned(),
+    }
+}
+
+fn to_group(g: nix::unistd::Group) -> Group {
+    Group {
+        name: g.name,
+        gid: g.gid.as_raw(),
+        members: g.mem,
+    }
+}
+
+fn getpwnam(_ctx: &mut AuthCtx<'_>, name: &str) -> AuthAnswer<Passwd> {
+    match nix::unistd::User::from_name(name) {
+        Ok(Some(u)) => AuthAnswer::Found(to_passwd(u)),
+        _ => AuthAnswer::Declined,
+    }
+}
+
+fn getpwuid(_ctx: &mut AuthCtx<'_>, uid: u32) -> AuthAnswer<Passwd> {
+    match nix::unistd::User::from_uid(Uid::from_raw(uid)) {
+        Ok(Some(u)) => AuthAnswer::Found(to_passwd(u)),
+        _ => AuthAnswer::Declined,
+    }
+}
+
+fn getgrnam(_ctx: &mut AuthCtx<'_>, name: &str) -> AuthAnswer<Group> {
+    match nix::unistd::Group::from_name(name) {
+        Ok(Some(g)) => AuthAnswer::Found(to_group(g)),
+        _ => AuthAnswer::Declined,
+    }
+}
+
+fn getgrgid(_ctx: &mut AuthCtx<'_>, gid: u32) -> AuthAnswer<Group> {
+    match nix::unistd::Group::from_gid(Gid::from_raw(gid)) {
+        Ok(Some(g)) => AuthAnswer::Found(to_group(g)),
+        _ => AuthAnswer::Declined,
+    }
+}
+
+fn getgroups(_ctx: &mut AuthCtx<'_>, name: &str, gid: u32) -> AuthAnswer<Vec<Group>> {
+    let Ok(cname) = CString::new(name) else {
+        return AuthAnswer::Declined;
+    };
+    // Only users NSS knows are ours; others belong to another module.
+    if !matches!(nix::unistd::User::from_name(name), Ok(Some(_))) {
+        return AuthAnswer::Declined;
+    }
+    let gids = match nix::unistd::getgrouplist(&cname, Gid::from_raw(gid)) {
+        Ok(g) => g,
+        Err(e) => {
+            log::debug!("getgrouplist for {name}: {e}");
+            return AuthAnswer::Declined;
+        }
+    };
+    let groups = gids
+        .into_iter()
+        .map(|g| match nix::unistd::Group::from_gid(g) {
+            Ok(Some(gr)) => to_group(gr),
+            // A gid without a name still counts for setgroups.
+            _ => Group {
+                name: g.as_raw().to_string(),
+                gid: g.as_raw(),
+                members: Vec::new(),
+            },
+        })
+        .collect();
+    AuthAnswer::Found(groups)
+}
+
+/// Days since the epoch, the unit of shadow(5) dates.
+fn today() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    i64::try_from(secs / 86_400).unwrap_or(i64::MAX)
+}
+
+/// The account-age rules of shadow(5), applied after a correct password:
+/// an expired account is disabled; a password past its maximum age is
+/// expired, and disabled once the inactivity grace has passed too.
+pub fn shadow_verdict(sp: &Shadow, today: i64) -> Option<AuthCode> {
+    if let Some(expire) = sp.expire.filter(|e| *e > 0)
+        && today >= expire
+    {
+        return Some(AuthCode::AccountDisabled);
+    }
+    if let (Some(last), Some(max)) = (sp.last_change.filter(|l| *l > 0), sp.max_days)
+        && max > 0
+        && today > last.saturating_add(max)
+    {
+        if let Some(inact) = sp.inactive_days.filter(|i| *i > 0)
+            && today > last.saturating_add(max).saturating_add(inact)
+        {
+            return Some(AuthCode::AccountDisabled);
+        }
+        return Some(AuthCode::PasswordExpired);
+    }
+    None
+}
+
+fn auth(ctx: &mut AuthCtx<'_>, name: &str, password: &[u8]) -> AuthAnswer<()> {
+    let user = match nix::unistd::User::from_name(name) {
+        Ok(Some(u)) => to_passwd(u),
+        _ => return AuthAnswer::Declined,
+    };
+    let shadow = ctx.host.shadow(name);
+    let hash = match (&shadow, &user.passwd) {
+        (Some(sp), _) => sp.hash.clone(),
+        (None, Some(h)) => h.clone(),
+        // "x" but no readable shadow entry: nothing to check against.
+        (None, None) => return AuthAnswer::Failed(AuthCode::BadPassword),
+    };
+    // crypt_check rejects empty and locked hashes itself: an account with
+    // no password never logs in here (fail closed).
+    if !ctx.host.crypt_check(password, &hash) {
+        return AuthAnswer::Failed(AuthCode::BadPassword);
+    }
+    if let Some(code) = shadow.as_ref().and_then(|sp| shadow_verdict(sp, today())) {
+        return AuthAnswer::Failed(code);
+    }
+    AuthAnswer::Found(())
+}
+
+/// Checks a password against a given hash (`UserPassword`-style checks).
+fn check(ctx: &mut AuthCtx<'_>, hash: &str, _name: &str, password: &[u8]) -> AuthAnswer<()> {
+    if ctx.host.crypt_check(password, hash) {
+        AuthAnswer::Found(())
+    } else {
+        AuthAnswer::Failed(AuthCode::BadPassword)
+    }
+}
+
+static AUTH: AuthTable = AuthTable {
+    getpwnam: Some(getpwnam),
+    getpwuid: Some(getpwuid),
+    getgrnam: Some(getgrnam),
+    getgrgid: Some(getgrgid),
+    getgroups: Some(getgroups),
+    auth: Some(auth),
+    check: Some(check),
+    authorize: None,
+};
+
+fn set_persistent_passwd(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    ctx.check_args(1, 1)?;
+    let on = ctx.bool_arg(0)?;
+    ctx.add(&PERSISTENT_PASSWD, on, Merge::Down);
+    Ok(())
+}
+
+fn set_unix_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    ctx.check_args(1, usize::MAX)?;
+    let mut opts = Vec::with_capacity(ctx.args.len());
+    for a in ctx.args {
+        match UNIX_OPTIONS.iter().find(|o| o.eq_ignore_ascii_case(a)) {
+            Some(o) => opts.push((*o).to_string()),
+            None => return Err(ctx.error(format!("unknown AuthUnixOption: '{a}'"))),
+        }
+    }
+    ctx.add(&AUTH_UNIX_OPTIONS, opts, Merge::Down);
+    Ok(())
+}
+
+static DIRECTIVES: &[DirectiveEntry] = &[
+    DirectiveEntry {
+        name: "AuthUnixOptions",
+        contexts: Contexts::SVG,
+        handler: set_unix_options,
+    },
+    DirectiveEntry {
+        name: "PersistentPasswd",
+        contexts: Contexts::SVG,
+        handler: set_persistent_passwd,
+    },
+];
 
 /// The module's tables.
 pub static MODULE: ModuleDef = ModuleDef {
     name: "mod_auth_unix",
+    version: "",
+    directives: DIRECTIVES,
+    auth: Some(&AUTH),
     ..ModuleDef::EMPTY
 };
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,218 @@
+use std::path::Path;
+use std::sync::Arc;
+
+use proftpd_api::config::ConfigTree;
+use proftpd_api::reply::ReplyLine;
+use proftpd_api::session::{HostError, Identity, Session, SessionHost, Shadow, Timer};
+
+use super::*;
+
+/// A host whose "crypt" is `plain:<password>` and whose shadow is a
+/// fixed entry, so the auth logic is tested without root or libcrypt.
+#[derive(Default)]
+struct FakeHost {
+    shadow: Option<Shadow>,
+}
+
+impl SessionHost for FakeHost {
+    fn send_now(&mut self, _lines: &[ReplyLine]) {}
+    fn shadow(&mut self, name: &str) -> Option<Shadow> {
+        self.shadow.clone().filter(|s| s.name == name)
+    }
+    fn crypt_check(&mut self, password: &[u8], hash: &str) -> bool {
+        hash.strip_prefix("plain:").map(str::as_bytes) == Some(password)
+    }
+    fn read_file_as_root(&mut self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+    fn become_user(&mut self, _identity: &Identity) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn set_timer(&mut self, _timer: Timer, _secs: Option<u32>) {}
+    fn emit(&mut self, _event: &str, _arg: &str) {}
+}
+
+fn session() -> Session {
+    let tree = ConfigTree::new();
+    let server = tree.main_server();
+    let addr = "127.0.0.1:21".parse().unwrap_or_else(|e| panic!("{e}"));
+    Session::new(Arc::new(tree), Arc::from(Vec::new()), server, addr, addr)
+}
+
+fn shadow(hash: &str) -> Shadow {
+    Shadow {
+        name: "root".into(),
+        hash: hash.into(),
+        last_change: None,
+        max_days: None,
+        inactive_days: None,
+        expire: None,
+    }
+}
+
+#[test]
+fn root_is_found_and_strangers_are_declined() {
+    let mut s = session();
+    let mut h = FakeHost::default();
+    let mut ctx = AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    };
+    match getpwnam(&mut ctx, "root") {
+        AuthAnswer::Found(pw) => {
+            assert_eq!(pw.uid, 0);
+            assert_eq!(pw.name, "root");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(getpwnam(&mut ctx, "no-such-user-rs"), AuthAnswer::Declined);
+    assert!(matches!(getpwuid(&mut ctx, 0), AuthAnswer::Found(p) if p.name == "root"));
+    assert!(matches!(getgrgid(&mut ctx, 0), AuthAnswer::Found(g) if g.gid == 0));
+    assert!(matches!(getgrnam(&mut ctx, "root"), AuthAnswer::Found(g) if g.gid == 0));
+    assert_eq!(getgrnam(&mut ctx, "no-such-group-rs"), AuthAnswer::Declined);
+    match getgroups(&mut ctx, "root", 0) {
+        AuthAnswer::Found(gs) => assert!(gs.iter().any(|g| g.gid == 0)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        getgroups(&mut ctx, "no-such-user-rs", 0),
+        AuthAnswer::Declined
+    );
+    assert_eq!(getgroups(&mut ctx, "ro\0ot", 0), AuthAnswer::Declined);
+}
+
+#[test]
+fn auth_checks_the_shadow_hash() {
+    let mut s = session();
+    let mut h = FakeHost {
+        shadow: Some(shadow("plain:secret")),
+    };
+    let mut ctx = AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    };
+    assert_eq!(auth(&mut ctx, "root", b"secret"), AuthAnswer::Found(()));
+    assert_eq!(
+        auth(&mut ctx, "root", b"wrong"),
+        AuthAnswer::Failed(AuthCode::BadPassword)
+    );
+    assert_eq!(
+        auth(&mut ctx, "no-such-user-rs", b"x"),
+        AuthAnswer::Declined
+    );
+    assert_eq!(
+        check(&mut ctx, "plain:a", "root", b"a"),
+        AuthAnswer::Found(())
+    );
+    assert_eq!(
+        check(&mut ctx, "plain:a", "root", b"b"),
+        AuthAnswer::Failed(AuthCode::BadPassword)
+    );
+}
+
+#[test]
+fn no_shadow_and_no_hash_fails() {
+    let mut s = session();
+    let mut h = FakeHost::default();
+    let mut ctx = AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    };
+    // root's passwd field is "x" on any shadow system.
+    assert_eq!(
+        auth(&mut ctx, "root", b""),
+        AuthAnswer::Failed(AuthCode::BadPassword)
+    );
+}
+
+#[test]
+fn expired_accounts_are_refused_after_a_good_password() {
+    let mut s = session();
+    let mut sp = shadow("plain:secret");
+    sp.expire = Some(1);
+    let mut h = FakeHost { shadow: Some(sp) };
+    let mut ctx = AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    };
+    assert_eq!(
+        auth(&mut ctx, "root", b"secret"),
+        AuthAnswer::Failed(AuthCode::AccountDisabled)
+    );
+}
+
+#[test]
+fn shadow_age_rules() {
+    let base = shadow("h");
+    let with = |f: &dyn Fn(&mut Shadow)| {
+        let mut s = base.clone();
+        f(&mut s);
+        s
+    };
+    let table: Vec<(Shadow, i64, Option<AuthCode>)> = vec![
+        (base.clone(), 20_000, None),
+        (
+            with(&|s| s.expire = Some(19_999)),
+            20_000,
+            Some(AuthCode::AccountDisabled),
+        ),
+        (
+            with(&|s| s.expire = Some(20_000)),
+            20_000,
+            Some(AuthCode::AccountDisabled),
+        ),
+        (with(&|s| s.expire = Some(20_001)), 20_000, None),
+        (with(&|s| s.expire = Some(0)), 20_000, None),
+        (
+            with(&|s| {
+                s.last_change = Some(19_000);
+                s.max_days = Some(90);
+            }),
+            20_000,
+            Some(AuthCode::PasswordExpired),
+        ),
+        (
+            with(&|s| {
+                s.last_change = Some(19_000);
+                s.max_days = Some(90);
+                s.inactive_days = Some(7);
+            }),
+            20_000,
+            Some(AuthCode::AccountDisabled),
+        ),
+        (
+            with(&|s| {
+                s.last_change = Some(19_990);
+                s.max_days = Some(90);
+            }),
+            20_000,
+            None,
+        ),
+        (
+            with(&|s| {
+                s.last_change = Some(19_000);
+                s.max_days = Some(99_999);
+            }),
+            20_000,
+            None,
+        ),
+        // last change 0 means "must change at next login": not our rule.
+        (
+            with(&|s| {
+                s.last_change = Some(0);
+                s.max_days = Some(1);
+            }),
+            20_000,
+            None,
+        ),
+    ];
+    for (i, (sp, today, want)) in table.into_iter().enumerate() {
+        assert_eq!(shadow_verdict(&sp, today), want, "row {i}");
+    }
+}
+
+#[test]
+fn module_declares_its_table() {
+    assert!(MODULE.auth.is_some());
+    assert_eq!(MODULE.file_name(), "mod_auth_unix.c");
+}
