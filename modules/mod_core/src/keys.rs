@@ -64,6 +64,8 @@ pub static PORT: ConfigKey<u16> = ConfigKey::new("Port");
 pub static DEFAULT_ADDRESS: ConfigKey<Vec<String>> = ConfigKey::new("DefaultAddress");
 pub static SOCKET_BIND_TIGHT: ConfigKey<bool> = ConfigKey::new("SocketBindTight");
 pub static USE_IPV6: ConfigKey<bool> = ConfigKey::new("UseIPv6");
+/// `MaxInstances count|none`; `none` is stored as 0 (unlimited), a value
+/// the directive never accepts otherwise.
 pub static MAX_INSTANCES: ConfigKey<u32> = ConfigKey::new("MaxInstances");
 pub static TCP_BACKLOG: ConfigKey<i32> = ConfigKey::new("TCPBacklog");
 pub static PID_FILE: ConfigKey<PathBuf> = ConfigKey::new("PidFile");
@@ -82,3 +84,10 @@ pub static SYSLOG_LEVEL: ConfigKey<SyslogLevel> = ConfigKey::new("SyslogLevel");
 pub static DEBUG_LEVEL: ConfigKey<u8> = ConfigKey::new("DebugLevel");
 pub static DISPLAY_CONNECT: ConfigKey<PathBuf> = ConfigKey::new("DisplayConnect");
 pub static DISPLAY_QUIT: ConfigKey<PathBuf> = ConfigKey::new("DisplayQuit");
+
+/// `SetEnv name value`: also applied to the process environment at parse
+/// time (through [`crate::directives::set_env_hook`]); kept as a record so
+/// that a session can see what the config set.
+pub static SET_ENV: ConfigKey<(String, String)> = ConfigKey::new("SetEnv");
+/// `UnsetEnv name`, as [`SET_ENV`].
+pub static UNSET_ENV: ConfigKey<String> = ConfigKey::new("UnsetEnv");
