@@ -145,7 +145,8 @@ pub enum ConfigError {
     Unknown {
         name: String,
         origin: Origin,
-        /// Up to three registered names close to the unknown one.
+        /// Up to four registered names close to the unknown one, best first
+        /// (ProFTPD 1.3.8 shows at most four).
         suggestions: Vec<String>,
     },
     /// Any other syntax or file error.
@@ -426,7 +427,10 @@ impl DirectiveCtx<'_> {
         }
     }
 
-    /// Checks the argument count (ProFTPD's `CHECK_ARGS`).
+    /// Checks the argument count. 1.3.8 says `missing parameters` for too
+    /// few (its `CHECK_ARGS`) and `wrong number of parameters` where a
+    /// handler also rejects extras (most accept and ignore them, e.g.
+    /// `Port 21 22`), so pass `usize::MAX` as `max` to mirror those.
     pub fn check_args(&self, min: usize, max: usize) -> Result<(), ConfigError> {
         let n = self.args.len();
         if n < min {
@@ -441,7 +445,7 @@ impl DirectiveCtx<'_> {
     /// Parses argument `i` as a boolean (`on off yes no true false 1 0`).
     pub fn bool_arg(&self, i: usize) -> Result<bool, ConfigError> {
         let raw = self.args.get(i).map(String::as_str).unwrap_or("");
-        parse_bool(raw).ok_or_else(|| self.error("expected Boolean parameter"))
+        parse_bool(raw).ok_or_else(|| self.error("expected boolean parameter"))
     }
 
     /// Parses argument `i` as a non-negative number.

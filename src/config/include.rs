@@ -1,0 +1,458 @@
+//! `Include` path resolution over an [`IncludeLoader`], so that the rules
+//! (absolute path, directory = every entry sorted, globs in any component,
+//! no match = nothing) are pure and testable with an in-memory tree.
+
+use std::io;
+
+/// What the parser needs from a file system.
+pub trait IncludeLoader {
+    /// The whole content of a file.
+    fn read(&mut self, path: &str) -> io::Result<Vec<u8>>;
+    /// Whether `path` is a directory (`Err` when it does not exist).
+    fn is_dir(&mut self, path: &str) -> io::Result<bool>;
+    /// The entry names of a directory (without `.` and `..`), any order.
+    fn list(&mut self, path: &str) -> io::Result<Vec<String>>;
+}
+
+/// The real file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsLoader;
+
+impl IncludeLoader for FsLoader {
+    fn read(&mut self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn is_dir(&mut self, path: &str) -> io::Result<bool> {
+        std::fs::metadata(path).map(|m| m.is_dir())
+    }
+
+    fn list(&mut self, path: &str) -> io::Result<Vec<String>> {
+        std::fs::read_dir(path)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect()
+    }
+}
+
+/// The C `strerror` text of an I/O error, as ProFTPD prints it.
+pub fn strerror(e: &io::Error) -> String {
+    if e.raw_os_error().is_some() {
+        // std formats OS errors as "<strerror> (os error N)".
+        let s = e.to_string();
+        return match s.rfind(" (os error ") {
+            Some(i) => s.get(..i).unwrap_or(&s).to_string(),
+            None => s,
+        };
+    }
+    match e.kind() {
+        io::ErrorKind::NotFound => "No such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        io::ErrorKind::NotADirectory => "Not a directory".into(),
+        io::ErrorKind::IsADirectory => "Is a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Whether a path component holds glob characters.
+pub fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+fn fnmatch(pattern: &str, name: &str) -> bool {
+    // fnmatch(3) without FNM_PERIOD: `*` also matches a leading dot. An
+    // invalid pattern (unbalanced `[`) matches only itself.
+    match glob::Pattern::new(pattern) {
+        Ok(p) => p.matches_with(
+            name,
+            glob::MatchOptions {
+                case_sensitive: true,
+                require_literal_separator: true,
+                require_literal_leading_dot: false,
+            },
+        ),
+        Err(_) => pattern == name,
+    }
+}
+
+/// One file to parse, or a problem to report and skip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    File(String),
+    /// A warning line (full text, `warning: ...` / `error: ...`); parsing
+    /// goes on.
+    Warning(String),
+}
+
+/// Expands an absolute `Include` argument into the files to parse, in
+/// order, plus the warnings ProFTPD 1.3.8 logs for the ones it skips.
+pub fn resolve(arg: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+    let comps: Vec<&str> = arg.split('/').filter(|c| !c.is_empty()).collect();
+    let Some((last, dirs)) = comps.split_last() else {
+        // "/" itself: a directory include of the root.
+        return dir_entries("/", loader);
+    };
+    if dirs.iter().any(|c| has_glob(c)) {
+        return glob_dirs(arg, dirs, last, loader);
+    }
+    let parent = join("", dirs);
+    if has_glob(last) {
+        return glob_files(arg, &parent, last, loader);
+    }
+    let path = join(&parent, &[last]);
+    match loader.is_dir(&path) {
+        Ok(true) => dir_entries(&path, loader),
+        Ok(false) => vec![Item::File(path)],
+        Err(e) => vec![Item::Warning(format!(
+            "warning: unable to include '{arg}': {}",
+            strerror(&e)
+        ))],
+    }
+}
+
+fn join(base: &str, comps: &[&str]) -> String {
+    let mut s = base.to_string();
+    for c in comps {
+        s.push('/');
+        s.push_str(c);
+    }
+    s
+}
+
+fn sorted_list(dir: &str, loader: &mut dyn IncludeLoader) -> io::Result<Vec<String>> {
+    let mut names: Vec<String> = loader
+        .list(dir)?
+        .into_iter()
+        .filter(|n| n != "." && n != "..")
+        .collect();
+    // strcmp order, as ProFTPD sorts.
+    names.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    Ok(names)
+}
+
+/// Every entry of a directory, sorted; subdirectories are reported, not
+/// descended into.
+fn dir_entries(dir: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+    let names = match sorted_list(dir, loader) {
+        Ok(n) => n,
+        Err(e) => {
+            return vec![Item::Warning(format!(
+                "warning: unable to include '{dir}': {}",
+                strerror(&e)
+            ))];
+        }
+    };
+    let base = dir.trim_end_matches('/');
+    names
+        .into_iter()
+        .map(|n| file_or_dir(format!("{base}/{n}"), loader))
+        .collect()
+}
+
+fn file_or_dir(path: String, loader: &mut dyn IncludeLoader) -> Item {
+    match loader.is_dir(&path) {
+        Ok(true) => Item::Warning(format!(
+            "error: unable to open parse file '{path}': Is a directory"
+        )),
+        _ => Item::File(path),
+    }
+}
+
+/// A glob in the last component: matching entries, sorted; none = nothing.
+fn glob_files(arg: &str, dir: &str, pattern: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+    let list_dir = if dir.is_empty() { "/" } else { dir };
+    match sorted_list(list_dir, loader) {
+        Ok(names) => names
+            .into_iter()
+            .filter(|n| fnmatch(pattern, n))
+            .map(|n| file_or_dir(format!("{dir}/{n}"), loader))
+            .collect(),
+        Err(e) => vec![
+            Item::Warning(format!(
+                "error: failed to check configuration path '{list_dir}': {}",
+                strerror(&e)
+            )),
+            Item::Warning(format!(
+                "warning: unable to include '{arg}': {}",
+                strerror(&e)
+            )),
+        ],
+    }
+}
+
+/// Globs in directory components (1.3.6+): every matching directory, in
+/// sorted order, each with the rest of the path applied. As in 1.3.8, a
+/// match that is not a directory fails the whole Include, and no match at
+/// all is reported.
+fn glob_dirs(arg: &str, dirs: &[&str], last: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+    // Expand the directory components one level at a time.
+    let mut bases: Vec<String> = vec![String::new()];
+    for comp in dirs {
+        let mut next = Vec::new();
+        for base in &bases {
+            if !has_glob(comp) {
+                next.push(format!("{base}/{comp}"));
+                continue;
+            }
+            let list_dir = if base.is_empty() { "/" } else { base.as_str() };
+            let names = match sorted_list(list_dir, loader) {
+                Ok(n) => n,
+                Err(e) => {
+                    return vec![Item::Warning(format!(
+                        "warning: unable to include '{arg}': {}",
+                        strerror(&e)
+                    ))];
+                }
+            };
+            for n in names.into_iter().filter(|n| fnmatch(comp, n)) {
+                let p = format!("{base}/{n}");
+                if !matches!(loader.is_dir(&p), Ok(true)) {
+                    return vec![Item::Warning(format!(
+                        "warning: unable to include '{arg}': Not a directory"
+                    ))];
+                }
+                next.push(p);
+            }
+        }
+        bases = next;
+    }
+    if bases.is_empty() {
+        return vec![
+            Item::Warning(format!(
+                "error: no matches found for wildcard directory '{arg}'"
+            )),
+            Item::Warning(format!(
+                "warning: unable to include '{arg}': No such file or directory"
+            )),
+        ];
+    }
+    let mut out = Vec::new();
+    for base in bases {
+        if has_glob(last) {
+            // Missing files in one of the directories are simply absent.
+            if let Ok(names) = sorted_list(&base, loader) {
+                out.extend(
+                    names
+                        .into_iter()
+                        .filter(|n| fnmatch(last, n))
+                        .map(|n| file_or_dir(format!("{base}/{n}"), loader)),
+                );
+            }
+        } else {
+            let p = format!("{base}/{last}");
+            match loader.is_dir(&p) {
+                Ok(true) => out.extend(dir_entries(&p, loader)),
+                Ok(false) => out.push(Item::File(p)),
+                Err(_) => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub mod fake {
+    //! An in-memory file tree for tests.
+    use super::IncludeLoader;
+    use std::collections::BTreeMap;
+    use std::io;
+
+    /// Paths to contents; a directory exists when some path lies below it.
+    #[derive(Debug, Default, Clone)]
+    pub struct FakeFs {
+        pub files: BTreeMap<String, Vec<u8>>,
+        /// Empty directories.
+        pub dirs: Vec<String>,
+    }
+
+    impl FakeFs {
+        pub fn new(files: &[(&str, &str)]) -> FakeFs {
+            FakeFs {
+                files: files
+                    .iter()
+                    .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                    .collect(),
+                dirs: Vec::new(),
+            }
+        }
+
+        fn dir_exists(&self, path: &str) -> bool {
+            let prefix = format!("{}/", path.trim_end_matches('/'));
+            path == "/"
+                || self.dirs.iter().any(|d| d == path.trim_end_matches('/'))
+                || self.dirs.iter().any(|d| d.starts_with(&prefix))
+                || self.files.keys().any(|f| f.starts_with(&prefix))
+        }
+    }
+
+    impl IncludeLoader for FakeFs {
+        fn read(&mut self, path: &str) -> io::Result<Vec<u8>> {
+            if let Some(c) = self.files.get(path) {
+                return Ok(c.clone());
+            }
+            if self.dir_exists(path) {
+                return Err(io::Error::from(io::ErrorKind::IsADirectory));
+            }
+            Err(io::Error::from(io::ErrorKind::NotFound))
+        }
+
+        fn is_dir(&mut self, path: &str) -> io::Result<bool> {
+            if self.files.contains_key(path) {
+                Ok(false)
+            } else if self.dir_exists(path) {
+                Ok(true)
+            } else {
+                Err(io::Error::from(io::ErrorKind::NotFound))
+            }
+        }
+
+        fn list(&mut self, path: &str) -> io::Result<Vec<String>> {
+            if self.files.contains_key(path) {
+                return Err(io::Error::from(io::ErrorKind::NotADirectory));
+            }
+            if !self.dir_exists(path) {
+                return Err(io::Error::from(io::ErrorKind::NotFound));
+            }
+            let prefix = if path == "/" {
+                "/".to_string()
+            } else {
+                format!("{}/", path.trim_end_matches('/'))
+            };
+            let mut names: Vec<String> = self
+                .files
+                .keys()
+                .chain(self.dirs.iter())
+                .filter_map(|f| f.strip_prefix(&prefix))
+                .filter_map(|rest| rest.split('/').next())
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect();
+            names.sort();
+            names.dedup();
+            // Reverse, so nothing relies on the loader's order.
+            names.reverse();
+            Ok(names)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fake::FakeFs;
+    use super::*;
+
+    fn fs() -> FakeFs {
+        let mut fs = FakeFs::new(&[
+            ("/etc/p/main.conf", ""),
+            ("/etc/p/conf.d/b.conf", ""),
+            ("/etc/p/conf.d/a.conf", ""),
+            ("/etc/p/conf.d/.hidden", ""),
+            ("/etc/p/conf.d/sub/x.conf", ""),
+            ("/etc/p/vh/one/site.conf", ""),
+            ("/etc/p/vh/two/site.conf", ""),
+            ("/etc/p/vh/three/other.conf", ""),
+            ("/etc/p/mixed/d1/site.conf", ""),
+            ("/etc/p/mixed/file", ""),
+        ]);
+        fs.dirs.push("/etc/p/empty".into());
+        fs
+    }
+
+    fn f(p: &str) -> Item {
+        Item::File(p.into())
+    }
+    fn w(s: &str) -> Item {
+        Item::Warning(s.into())
+    }
+
+    #[test]
+    fn resolve_table() {
+        let table: Vec<(&str, Vec<Item>)> = vec![
+            ("/etc/p/main.conf", vec![f("/etc/p/main.conf")]),
+            ("/etc/p//main.conf", vec![f("/etc/p/main.conf")]),
+            (
+                "/etc/p/missing.conf",
+                vec![w(
+                    "warning: unable to include '/etc/p/missing.conf': No such file or directory",
+                )],
+            ),
+            (
+                "/etc/p/conf.d",
+                vec![
+                    f("/etc/p/conf.d/.hidden"),
+                    f("/etc/p/conf.d/a.conf"),
+                    f("/etc/p/conf.d/b.conf"),
+                    w("error: unable to open parse file '/etc/p/conf.d/sub': Is a directory"),
+                ],
+            ),
+            (
+                "/etc/p/conf.d/",
+                vec![
+                    f("/etc/p/conf.d/.hidden"),
+                    f("/etc/p/conf.d/a.conf"),
+                    f("/etc/p/conf.d/b.conf"),
+                    w("error: unable to open parse file '/etc/p/conf.d/sub': Is a directory"),
+                ],
+            ),
+            ("/etc/p/empty", vec![]),
+            (
+                "/etc/p/conf.d/*.conf",
+                vec![f("/etc/p/conf.d/a.conf"), f("/etc/p/conf.d/b.conf")],
+            ),
+            ("/etc/p/conf.d/*.nomatch", vec![]),
+            (
+                "/etc/p/conf.d/[ab].conf",
+                vec![f("/etc/p/conf.d/a.conf"), f("/etc/p/conf.d/b.conf")],
+            ),
+            (
+                "/etc/p/nodir/*.conf",
+                vec![
+                    w(
+                        "error: failed to check configuration path '/etc/p/nodir': No such file or directory",
+                    ),
+                    w(
+                        "warning: unable to include '/etc/p/nodir/*.conf': No such file or directory",
+                    ),
+                ],
+            ),
+            (
+                "/etc/p/vh/*/site.conf",
+                vec![f("/etc/p/vh/one/site.conf"), f("/etc/p/vh/two/site.conf")],
+            ),
+            (
+                "/etc/p/vh/t*/*.conf",
+                vec![
+                    f("/etc/p/vh/three/other.conf"),
+                    f("/etc/p/vh/two/site.conf"),
+                ],
+            ),
+            (
+                "/etc/p/nod*/a.conf",
+                vec![
+                    w("error: no matches found for wildcard directory '/etc/p/nod*/a.conf'"),
+                    w("warning: unable to include '/etc/p/nod*/a.conf': No such file or directory"),
+                ],
+            ),
+            (
+                "/etc/p/mixed/*/site.conf",
+                vec![w(
+                    "warning: unable to include '/etc/p/mixed/*/site.conf': Not a directory",
+                )],
+            ),
+        ];
+        for (arg, want) in table {
+            assert_eq!(resolve(arg, &mut fs()), want, "{arg}");
+        }
+    }
+
+    #[test]
+    fn strerror_texts() {
+        assert_eq!(
+            strerror(&io::Error::from_raw_os_error(2)),
+            "No such file or directory"
+        );
+        assert_eq!(
+            strerror(&io::Error::from(io::ErrorKind::IsADirectory)),
+            "Is a directory"
+        );
+    }
+}
