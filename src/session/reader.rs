@@ -41,8 +41,9 @@ const WILL: u8 = 251;
 pub enum ReadEvent {
     /// A complete command line, terminators removed.
     Line(Vec<u8>),
-    /// A buffer's worth of an over-long line was discarded.
-    TooLong,
+    /// A buffer's worth of an over-long line was discarded; `ended` when
+    /// this was the line's CR LF tail (ProFTPD logs only then).
+    TooLong { ended: bool },
 }
 
 /// Telnet option-negotiation state.
@@ -158,12 +159,12 @@ impl LineReader {
             if ends_line {
                 self.discarding = false;
                 self.discarded = 0;
-                return Some(ReadEvent::TooLong);
+                return Some(ReadEvent::TooLong { ended: true });
             }
             self.discarded += 1;
             if self.discarded >= self.cap {
                 self.discarded = 0;
-                return Some(ReadEvent::TooLong);
+                return Some(ReadEvent::TooLong { ended: false });
             }
             return None;
         }
@@ -177,7 +178,7 @@ impl LineReader {
             self.buf.clear();
             self.discarding = true;
             self.discarded = 0;
-            return Some(ReadEvent::TooLong);
+            return Some(ReadEvent::TooLong { ended: false });
         }
         None
     }
@@ -211,6 +212,9 @@ mod tests {
         }
         (out, r.take_telnet_replies())
     }
+
+    const FULL: ReadEvent = ReadEvent::TooLong { ended: false };
+    const TAIL: ReadEvent = ReadEvent::TooLong { ended: true };
 
     fn line(s: &[u8]) -> ReadEvent {
         ReadEvent::Line(s.to_vec())
@@ -300,16 +304,13 @@ mod tests {
         long.extend_from_slice(b"\r\nNOOP\r\n");
         assert_eq!(
             events(DEFAULT_BUFFER_SIZE, &[&long]).0,
-            [ReadEvent::TooLong, ReadEvent::TooLong, line(b"NOOP")]
+            [FULL, TAIL, line(b"NOOP")]
         );
 
         // 4500 bytes: one full buffer plus the tail.
         let mut l = vec![b'a'; 4500];
         l.extend_from_slice(b"\r\n");
-        assert_eq!(
-            events(DEFAULT_BUFFER_SIZE, &[&l]).0,
-            [ReadEvent::TooLong, ReadEvent::TooLong]
-        );
+        assert_eq!(events(DEFAULT_BUFFER_SIZE, &[&l]).0, [FULL, TAIL]);
 
         // 12005 bytes: three events (1.3.8 keeps the session); 16005: four.
         let mut l = vec![b'a'; 12005];
@@ -324,14 +325,7 @@ mod tests {
     fn small_configured_buffer() {
         // 16 bytes of buffer: 13 of command plus CR LF fit, 14 do not.
         let (ev, _) = events(16, &[b"NOOP 12345678\r\n", b"NOOP 123456789\r\n"]);
-        assert_eq!(
-            ev,
-            [
-                line(b"NOOP 12345678"),
-                ReadEvent::TooLong,
-                ReadEvent::TooLong
-            ]
-        );
+        assert_eq!(ev, [line(b"NOOP 12345678"), FULL, TAIL]);
     }
 
     #[test]
@@ -341,7 +335,7 @@ mod tests {
         let mut input = &big[..];
         let mut n = 0;
         while let Some(ev) = r.next_event(&mut input) {
-            assert_eq!(ev, ReadEvent::TooLong);
+            assert_eq!(ev, FULL);
             n += 1;
         }
         assert_eq!(n, (1 << 20) / (DEFAULT_BUFFER_SIZE - 1));
