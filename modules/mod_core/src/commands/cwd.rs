@@ -3,7 +3,10 @@
 //!
 //! The process really changes directory (so relative lookups by other
 //! modules and the kernel's permission checks agree with what the client
-//! sees); `session.cwd` keeps the logical, normalised virtual path.
+//! sees). `session.cwd` then becomes the physical directory, symlinks
+//! resolved, as ProFTPD 1.3.8 shows it (observed: `CWD lnk` with `lnk ->
+//! /tmp/x` makes PWD answer `"/tmp/x"`); inside a chroot that is the path
+//! below the chroot.
 
 use std::os::unix::ffi::OsStrExt;
 
@@ -35,7 +38,8 @@ fn change_dir(ctx: &mut CmdCtx<'_>, target: &[u8], shown: &str) -> ModRet {
         ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
         return ModRet::Error;
     }
-    ctx.session.cwd = String::from_utf8_lossy(path.as_os_str().as_bytes()).into_owned();
+    let now = std::env::current_dir().unwrap_or(path);
+    ctx.session.cwd = String::from_utf8_lossy(now.as_os_str().as_bytes()).into_owned();
     // The reply names the verb as sent (`XCWD command successful`).
     let verb = ctx.cmd.verb.clone();
     ctx.reply(250, format!("{verb} command successful"));
@@ -54,7 +58,11 @@ mod tests {
         let sub = dir.join("sub");
         std::fs::create_dir_all(&sub).expect("create test dir");
         std::fs::write(dir.join("file"), b"x").expect("create test file");
-        let base = dir.to_string_lossy().into_owned();
+        // Canonical, so the comparisons hold even if the temp dir is a link.
+        let base = std::fs::canonicalize(&dir)
+            .expect("canonical test dir")
+            .to_string_lossy()
+            .into_owned();
         let mut s = session();
         s.cwd = base.clone();
 
@@ -91,6 +99,14 @@ mod tests {
             "250 CWD command successful\r\n"
         );
         assert_eq!(s.cwd, "/");
+        // Symlinks are resolved.
+        std::os::unix::fs::symlink(&sub, dir.join("lnk")).expect("symlink");
+        s.cwd = base.clone();
+        assert_eq!(
+            run(&mut s, super::cwd, "CWD lnk").1,
+            "250 CWD command successful\r\n"
+        );
+        assert_eq!(s.cwd, format!("{base}/sub"));
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }
