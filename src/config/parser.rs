@@ -198,8 +198,6 @@ impl Parser<'_> {
     fn parse_file(&mut self, text: &[u8], file: &Arc<str>) -> Result<(), ConfigError> {
         let lines = lexer::tokenize(text, self.env);
         let eof_line = last_line_number(text);
-        // True conditionals still open in this file.
-        let mut open_conds: Vec<Cond> = Vec::new();
         let mut i = 0;
         while let Some(line) = lines.get(i) {
             i += 1;
@@ -217,9 +215,9 @@ impl Parser<'_> {
                 _ => None,
             };
             if let Some(cond) = cond {
-                if self.condition(cond, args, &origin)? {
-                    open_conds.push(cond);
-                } else {
+                // A true condition's tags are no-ops (1.3.8 does not even
+                // check that it is closed); a false one's body is skipped.
+                if !self.condition(cond, args, &origin)? {
                     // Skip the body unparsed, counting nested blocks of the
                     // same kind.
                     let mut depth = 1usize;
@@ -240,21 +238,11 @@ impl Parser<'_> {
                 continue;
             }
             if lc == Cond::Module.close() || lc == Cond::Define.close() {
-                let cond = if lc == Cond::Module.close() {
-                    Cond::Module
-                } else {
-                    Cond::Define
-                };
-                // A stray closing tag is accepted silently, as in 1.3.8.
-                if let Some(pos) = open_conds.iter().rposition(|c| *c == cond) {
-                    open_conds.remove(pos);
-                }
+                // Closes a true conditional, or is stray: accepted silently
+                // either way, as in 1.3.8.
                 continue;
             }
             self.directive(name, &lc, args, origin)?;
-        }
-        if let Some(cond) = open_conds.last() {
-            return Err(unclosed_cond(*cond, file, eof_line));
         }
         Ok(())
     }
@@ -268,7 +256,9 @@ impl Parser<'_> {
             None => (false, arg.as_str()),
         };
         let present = match cond {
-            Cond::Module => self.opts.modules.iter().any(|m| m.is_named(label)),
+            // 1.3.8 wants the exact file name: `mod_core.c` is present,
+            // `mod_core` and `MOD_CORE.C` are not (measured).
+            Cond::Module => self.opts.modules.iter().any(|m| m.file_name() == label),
             Cond::Define => self.tree.defines.iter().any(|d| d == label),
         };
         Ok(present != negate)

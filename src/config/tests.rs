@@ -508,11 +508,25 @@ fn conditionals_table() {
             &[],
             Some("yes"),
         ),
+        // Only the exact file name counts (1.3.8).
         (
             "<IfModule mod_test>\nServerName yes\n</IfModule>",
             &[],
+            None,
+        ),
+        (
+            "<IfModule !mod_test>\nServerName yes\n</IfModule>",
+            &[],
             Some("yes"),
         ),
+        (
+            "<IfModule MOD_TEST.C>\nServerName yes\n</IfModule>",
+            &[],
+            None,
+        ),
+        // A true conditional need not be closed.
+        ("<IfModule mod_test.c>\nServerName open", &[], Some("open")),
+        ("<IfDefine !X>\nServerName open", &[], Some("open")),
         (
             "<IfModule !mod_test.c>\nServerName no\n</IfModule>",
             &[],
@@ -616,9 +630,13 @@ fn unclosed_conditionals() {
     let f = "'/etc/p.conf'";
     let table = [
         ("<IfModule mod_absent.c>\nfoo\n", "<IfModule>", 2),
-        ("<IfModule mod_test.c>\nServerName x\n", "<IfModule>", 2),
+        (
+            "<IfModule mod_absent.c>\n<IfModule x>\n</IfModule>\n",
+            "<IfModule>",
+            3,
+        ),
         ("<IfDefine FOO>\nServerName x\n\n", "<IfDefine>", 3),
-        ("<IfDefine !FOO>\nServerName x", "<IfDefine>", 2),
+        ("<IfDefine FOO>\nServerName x", "<IfDefine>", 2),
     ];
     for (text, name, line) in table {
         assert_eq!(
@@ -659,7 +677,7 @@ fn include_fs() -> FakeFs {
         ("/etc/inc/close.conf", "</Directory>\n"),
         (
             "/etc/inc/ifmod.conf",
-            "<IfModule mod_test.c>\nServerName x\n",
+            "<IfModule mod_absent.c>\nServerName x\n",
         ),
     ])
 }
@@ -774,7 +792,7 @@ fn include_errors() {
             "fatal: error processing configuration file '/etc/p.conf': unclosed configuration section"
         ]
     );
-    // Conditionals must close within their own file.
+    // A skipped body must end within its own file.
     assert_eq!(
         run("Include /etc/inc/ifmod.conf\n</IfModule>"),
         ["fatal: <IfModule>: unclosed <IfModule> context on line 2 of '/etc/inc/ifmod.conf'"]
