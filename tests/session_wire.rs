@@ -264,6 +264,9 @@ fn bare_lf_does_not_end_a_command() {
     // sent next; the stray LF is then stripped.
     w.send(b"SYST\n");
     assert_eq!(w.cmd(""), "215 UNIX Type: L8\r\n");
+    // One command whose verb ends at the LF (1.3.8 answers only NOOP).
+    assert_eq!(w.cmd("NOOP\nSYST"), "200 NOOP command successful\r\n");
+    assert_eq!(w.cmd("NOOP\tx"), "200 NOOP command successful\r\n");
 }
 
 #[test]

@@ -60,7 +60,7 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
         );
         return Outcome::Drop;
     }
-    let cmd = Cmd::parse(line);
+    let cmd = parse_line(line);
     if cmd.verb.is_empty() {
         session.replies.clear();
         session
@@ -70,6 +70,25 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
     }
     let ok = dispatch(session, host, &cmd);
     Outcome::Reply(session.replies.take(!ok))
+}
+
+/// Splits a line into verb and argument as ProFTPD 1.3.8 does: the verb
+/// ends at the first whitespace byte of C's `isspace` (space, tab, LF, VT,
+/// FF, CR; observed: `NOOP\tx` and `NOOP\nSYST` are NOOP), and the argument
+/// is everything after that one byte, spaces preserved (`MKD  x` makes
+/// ` x`). For lines with plain spaces this is [`Cmd::parse`].
+pub fn parse_line(line: &[u8]) -> Cmd {
+    match line
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+    {
+        Some(i) => Cmd {
+            verb: String::from_utf8_lossy(&line[..i]).to_ascii_uppercase(),
+            arg: line[i + 1..].to_vec(),
+            line: line.to_vec(),
+        },
+        None => Cmd::parse(line),
+    }
 }
 
 /// Runs every phase for `cmd`; returns whether it succeeded. The replies
@@ -372,6 +391,29 @@ mod tests {
         }
         assert_eq!(run("get /", false).1, "500 GET not understood\r\n");
         assert_eq!(run("GETX", false).1, "500 GETX not understood\r\n");
+    }
+
+    #[test]
+    fn verb_ends_at_any_whitespace() {
+        let table: &[(&[u8], &str, &[u8])] = &[
+            (b"NOOP", "NOOP", b""),
+            (b"noop x", "NOOP", b"x"),
+            (b"NOOP\tx", "NOOP", b"x"),
+            (b"NOOP\nSYST", "NOOP", b"SYST"),
+            (b"NOOP\rSYST", "NOOP", b"SYST"),
+            (b"MKD  x", "MKD", b" x"),
+            (b"  NOOP", "", b" NOOP"),
+            (b"CWD \xff\x00", "CWD", b"\xff\x00"),
+        ];
+        for (line, verb, arg) in table {
+            let cmd = parse_line(line);
+            assert_eq!(
+                (cmd.verb.as_str(), cmd.arg.as_slice()),
+                (*verb, *arg),
+                "{line:?}"
+            );
+            assert_eq!(cmd.line, *line);
+        }
     }
 
     #[test]
