@@ -1,0 +1,229 @@
+//! USER, PASS, ACCT and REIN (RFC 959 §4.1.1), with ProFTPD's replies
+//! (spec/commands.md §1.2).
+
+use proftpd_api::cmd::CmdClass;
+use proftpd_api::module::{CmdEntry, HelpEntry, ModRet};
+use proftpd_api::session::{CmdCtx, Disconnect, Timer};
+
+use crate::keys::*;
+use crate::login::{self, Denial};
+
+/// ProFTPD logs login failures at "notice", which the `log` facade does
+/// not have; warn is the nearest level above info.
+const NOTICE: log::Level = log::Level::Warn;
+
+/// What USER/PASS remember between commands.
+#[derive(Default)]
+pub struct LoginState {
+    /// The name of the last USER, waiting for its PASS.
+    pub pending: Option<String>,
+    /// Failed PASS commands so far (MaxLoginAttempts).
+    pub failures: u32,
+}
+
+const LOGIN_INCORRECT: &str = "Login incorrect.";
+
+/// USER name: remembers the name and asks for a password.
+pub fn user(ctx: &mut CmdCtx<'_>) -> ModRet {
+    let name = ctx.cmd.arg_str().trim_end().to_string();
+    if name.is_empty() {
+        ctx.reply_err(500, "USER: command requires a parameter");
+        return ModRet::Error;
+    }
+    if ctx.session.authenticated {
+        if ctx.session.user.as_deref() == Some(name.as_str()) {
+            ctx.reply(230, format!("User {name} logged in"));
+            return ModRet::Handled;
+        }
+        ctx.reply_err(501, "Reauthentication not supported");
+        return ModRet::Error;
+    }
+    if name.len() > LOGIN_MAX {
+        ctx.reply_err(501, LOGIN_INCORRECT);
+        return ModRet::Error;
+    }
+    let anon = login::find_anon(ctx.session, &name).map(|(c, _)| c);
+    let anon_free = anon.is_some_and(|a| {
+        !ctx.session
+            .config
+            .get(a, &ANON_REQUIRE_PASSWORD)
+            .copied()
+            .unwrap_or(false)
+    });
+    ctx.session.state::<LoginState>().pending = Some(name.clone());
+    ctx.session.user = Some(name.clone());
+    if anon_free {
+        ctx.reply(
+            331,
+            "Anonymous login ok, send your complete email address as your password",
+        );
+    } else {
+        ctx.reply(331, format!("Password required for {name}"));
+    }
+    ModRet::Handled
+}
+
+/// PASS password: the login itself.
+pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
+    if ctx.session.authenticated {
+        ctx.reply_err(503, "You are already logged in");
+        return ModRet::Error;
+    }
+    let Some(name) = ctx.session.state::<LoginState>().pending.clone() else {
+        ctx.reply_err(503, "Login with USER first");
+        return ModRet::Error;
+    };
+    let max = ctx
+        .session
+        .get(&MAX_PASSWORD_SIZE)
+        .copied()
+        .unwrap_or(DEFAULT_MAX_PASSWORD_SIZE);
+    if ctx.cmd.arg.len() > max {
+        log::log!(
+            target: "auth",
+            NOTICE,
+            "USER {name} (Login failed): Password length ({}) exceeds MaxPasswordSize ({max})",
+            ctx.cmd.arg.len()
+        );
+        ctx.reply_err(501, LOGIN_INCORRECT);
+        return ModRet::Error;
+    }
+    let password = ctx.cmd.arg.clone();
+    let decided = login::decide(ctx.session, ctx.host, &name, &password);
+    let granted = decided.and_then(|(pw, identity)| {
+        let cwd = login::switch(ctx.host, &identity)?;
+        Ok((pw, identity, cwd))
+    });
+    match granted {
+        Ok((pw, identity, cwd)) => {
+            succeed(ctx, &name, &pw.name, identity, cwd);
+            ModRet::Handled
+        }
+        Err(denial) => {
+            fail(ctx, &name, denial);
+            ModRet::Error
+        }
+    }
+}
+
+fn succeed(
+    ctx: &mut CmdCtx<'_>,
+    name: &str,
+    real: &str,
+    identity: proftpd_api::session::Identity,
+    cwd: String,
+) {
+    let s = &mut *ctx.session;
+    s.state::<LoginState>().pending = None;
+    s.authenticated = true;
+    s.user = Some(name.to_string());
+    s.chroot = identity.chroot.clone();
+    s.identity = Some(identity);
+    s.cwd = cwd;
+    let anon = s.anon.is_some();
+    let idle = s
+        .get(&mod_core::keys::TIMEOUT_IDLE)
+        .copied()
+        .unwrap_or(DEFAULT_TIMEOUT_IDLE);
+    let session_limit = s.get(&TIMEOUT_SESSION).copied().unwrap_or(0);
+    let grant = s.get(&ACCESS_GRANT_MSG).cloned();
+    ctx.host.set_timer(Timer::Login, None);
+    ctx.host.set_timer(Timer::Idle, Some(idle));
+    if session_limit > 0 {
+        ctx.host.set_timer(Timer::Session, Some(session_limit));
+    }
+    if anon {
+        log::info!(target: "auth", "ANON {real}: Login successful.");
+    } else {
+        log::info!(target: "auth", "USER {name}: Login successful.");
+    }
+    let text = match grant {
+        Some(msg) => msg.replace("%u", name),
+        None if anon => "Anonymous access granted, restrictions apply".to_string(),
+        None => format!("User {name} logged in"),
+    };
+    ctx.reply(230, text);
+}
+
+fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {
+    // Read while the <Anonymous> context (if any) is still selected.
+    let deny = ctx.session.get(&ACCESS_DENY_MSG).cloned();
+    let max = ctx
+        .session
+        .get(&MAX_LOGIN_ATTEMPTS)
+        .copied()
+        .unwrap_or(DEFAULT_MAX_LOGIN_ATTEMPTS);
+    let fatal = match denial {
+        Denial::Reason(r) => {
+            log::log!(target: "auth", NOTICE, "USER {name} (Login failed): {r}");
+            None
+        }
+        Denial::Line(l) => {
+            log::log!(target: "auth", NOTICE, "{l}");
+            None
+        }
+        Denial::Fatal(f) => {
+            log::error!("{f}");
+            Some(f)
+        }
+    };
+    let s = &mut *ctx.session;
+    s.anon = None;
+    s.user = None;
+    let st = s.state::<LoginState>();
+    st.pending = None;
+    st.failures = st.failures.saturating_add(1);
+    let failures = st.failures;
+    let text = deny.map_or_else(|| LOGIN_INCORRECT.to_string(), |m| m.replace("%u", name));
+    ctx.reply_err(530, text);
+    if let Some(f) = fatal {
+        ctx.session.disconnect = Some(Disconnect::Fatal(f));
+    } else if failures >= max {
+        log::log!(
+            target: "auth",
+            NOTICE,
+            "Maximum login attempts ({max}) exceeded, connection refused"
+        );
+        ctx.session.disconnect = Some(Disconnect::MaxLoginAttempts);
+    }
+}
+
+pub fn acct(ctx: &mut CmdCtx<'_>) -> ModRet {
+    ctx.reply_err(502, "ACCT command not implemented");
+    ModRet::Error
+}
+
+pub fn rein(ctx: &mut CmdCtx<'_>) -> ModRet {
+    ctx.reply_err(502, "REIN command not implemented");
+    ModRet::Error
+}
+
+pub static COMMANDS: &[CmdEntry] = &[
+    CmdEntry::cmd("USER", None, false, CmdClass::AUTH, user),
+    CmdEntry::cmd("PASS", None, false, CmdClass::AUTH, pass),
+    CmdEntry::cmd("ACCT", None, false, CmdClass::AUTH, acct),
+    CmdEntry::cmd("REIN", None, false, CmdClass::AUTH, rein),
+];
+
+pub static HELP: &[HelpEntry] = &[
+    HelpEntry {
+        command: "USER",
+        syntax: "<sp> username",
+        implemented: true,
+    },
+    HelpEntry {
+        command: "PASS",
+        syntax: "<sp> password",
+        implemented: true,
+    },
+    HelpEntry {
+        command: "ACCT",
+        syntax: "is not implemented",
+        implemented: false,
+    },
+    HelpEntry {
+        command: "REIN",
+        syntax: "is not implemented",
+        implemented: false,
+    },
+];
