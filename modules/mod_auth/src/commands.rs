@@ -8,9 +8,9 @@ use proftpd_api::session::{CmdCtx, Disconnect, Timer};
 use crate::keys::*;
 use crate::login::{self, Denial};
 
-/// ProFTPD logs login failures at "notice", which the `log` facade does
-/// not have; warn is the nearest level above info.
-const NOTICE: log::Level = log::Level::Warn;
+// Log levels follow the daemon's mapping (src/logging): ProFTPD's notice
+// is `info!`, its info is `info!` with an `*.info` target; the `auth`
+// target marks pr_log_auth messages (authpriv under syslog).
 
 /// What USER/PASS remember between commands.
 #[derive(Default)]
@@ -79,9 +79,8 @@ pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
         .copied()
         .unwrap_or(DEFAULT_MAX_PASSWORD_SIZE);
     if ctx.cmd.arg.len() > max {
-        log::log!(
+        log::info!(
             target: "auth",
-            NOTICE,
             "USER {name} (Login failed): Password length ({}) exceeds MaxPasswordSize ({max})",
             ctx.cmd.arg.len()
         );
@@ -133,9 +132,9 @@ fn succeed(
         ctx.host.set_timer(Timer::Session, Some(session_limit));
     }
     if anon {
-        log::info!(target: "auth", "ANON {real}: Login successful.");
+        log::info!(target: "auth.info", "ANON {real}: Login successful.");
     } else {
-        log::info!(target: "auth", "USER {name}: Login successful.");
+        log::info!(target: "auth.info", "USER {name}: Login successful.");
     }
     let text = match grant {
         Some(msg) => msg.replace("%u", name),
@@ -155,11 +154,11 @@ fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {
         .unwrap_or(DEFAULT_MAX_LOGIN_ATTEMPTS);
     let fatal = match denial {
         Denial::Reason(r) => {
-            log::log!(target: "auth", NOTICE, "USER {name} (Login failed): {r}");
+            log::info!(target: "auth", "USER {name} (Login failed): {r}");
             None
         }
         Denial::Line(l) => {
-            log::log!(target: "auth", NOTICE, "{l}");
+            log::info!(target: "auth", "{l}");
             None
         }
         Denial::Fatal(f) => {
@@ -179,9 +178,8 @@ fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {
     if let Some(f) = fatal {
         ctx.session.disconnect = Some(Disconnect::Fatal(f));
     } else if failures >= max {
-        log::log!(
+        log::info!(
             target: "auth",
-            NOTICE,
             "Maximum login attempts ({max}) exceeded, connection refused"
         );
         ctx.session.disconnect = Some(Disconnect::MaxLoginAttempts);

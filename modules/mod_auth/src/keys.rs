@@ -50,9 +50,7 @@ impl GroupExpr {
     /// Whether a user in `groups` satisfies the expression (an empty
     /// expression matches everyone).
     pub fn matches(&self, groups: &[String]) -> bool {
-        self.0
-            .iter()
-            .all(|t| groups.contains(&t.name) != t.negate)
+        self.0.iter().all(|t| groups.contains(&t.name) != t.negate)
     }
 }
 
