@@ -4,7 +4,9 @@
 
 use std::io;
 
-/// What the parser needs from a file system.
+/// What the parser needs from the world outside the text: files for
+/// `Include`, and name resolution for `<VirtualHost>` (1.3.8 resolves the
+/// addresses while parsing and fails on a name it cannot resolve).
 pub trait IncludeLoader {
     /// The whole content of a file.
     fn read(&mut self, path: &str) -> io::Result<Vec<u8>>;
@@ -12,6 +14,32 @@ pub trait IncludeLoader {
     fn is_dir(&mut self, path: &str) -> io::Result<bool>;
     /// The entry names of a directory (without `.` and `..`), any order.
     fn list(&mut self, path: &str) -> io::Result<Vec<String>>;
+    /// Whether a `<VirtualHost>` address resolves. The default accepts
+    /// everything, so tests and fuzzing never touch DNS.
+    fn resolve_host(&mut self, host: &str) -> bool {
+        let _ = host;
+        true
+    }
+}
+
+/// A loader with no files at all (every `Include` finds nothing) and no
+/// name resolution: for fuzzing and for parsing text that must not reach
+/// the file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoFiles;
+
+impl IncludeLoader for NoFiles {
+    fn read(&mut self, _path: &str) -> io::Result<Vec<u8>> {
+        Err(io::ErrorKind::NotFound.into())
+    }
+
+    fn is_dir(&mut self, _path: &str) -> io::Result<bool> {
+        Err(io::ErrorKind::NotFound.into())
+    }
+
+    fn list(&mut self, _path: &str) -> io::Result<Vec<String>> {
+        Err(io::ErrorKind::NotFound.into())
+    }
 }
 
 /// The real file system.
@@ -31,6 +59,16 @@ impl IncludeLoader for FsLoader {
         std::fs::read_dir(path)?
             .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect()
+    }
+
+    fn resolve_host(&mut self, host: &str) -> bool {
+        use std::net::ToSocketAddrs;
+        // Port 0: only the address matters. A bracketed IPv6 literal is not
+        // how ProFTPD spells them, but accept it rather than fail on DNS.
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        (bare, 0u16)
+            .to_socket_addrs()
+            .is_ok_and(|mut a| a.next().is_some())
     }
 }
 
@@ -305,6 +343,11 @@ pub mod fake {
             }
         }
 
+        /// Names under the reserved `.invalid` TLD do not resolve.
+        fn resolve_host(&mut self, host: &str) -> bool {
+            !host.ends_with(".invalid")
+        }
+
         fn list(&mut self, path: &str) -> io::Result<Vec<String>> {
             if self.files.contains_key(path) {
                 return Err(io::Error::from(io::ErrorKind::NotADirectory));
@@ -442,6 +485,14 @@ mod tests {
         for (arg, want) in table {
             assert_eq!(resolve(arg, &mut fs()), want, "{arg}");
         }
+    }
+
+    #[test]
+    fn fs_loader_resolves_literals() {
+        assert!(FsLoader.resolve_host("127.0.0.1"));
+        assert!(FsLoader.resolve_host("::1"));
+        assert!(NoFiles.resolve_host("anything"));
+        assert!(NoFiles.read("/etc/passwd").is_err());
     }
 
     #[test]

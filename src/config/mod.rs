@@ -41,7 +41,7 @@ use std::path::Path;
 use proftpd_api::config::{ConfigError, ConfigTree, Origin};
 use proftpd_api::module::ModuleDef;
 
-pub use include::{FsLoader, IncludeLoader};
+pub use include::{FsLoader, IncludeLoader, NoFiles};
 pub use parser::MAX_INCLUDE_DEPTH;
 
 /// What the parser needs besides the text.

@@ -358,6 +358,11 @@ impl Parser<'_> {
                 Some(format!("({p}) absolute pathname required"))
             }
             (ContextKind::Directory, Some(p)) => self.check_directory(cur_kind, p),
+            (ContextKind::VirtualHost, Some(_)) => args
+                .iter()
+                .find(|a| !self.loader.resolve_host(a))
+                // The errno text 1.3.8 prints after its failed lookup.
+                .map(|a| format!("error resolving '{a}': No such file or directory")),
             _ => None,
         };
         if let Some(message) = arg_error {

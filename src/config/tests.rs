@@ -368,6 +368,12 @@ fn error_table() {
             vec![format!("fatal: <Anonymous>: missing parameters on line 1 of {f}")],
         ),
         (
+            "<VirtualHost 10.0.0.1 nosuchhost.invalid>\n</VirtualHost>",
+            vec![format!(
+                "fatal: <VirtualHost>: error resolving 'nosuchhost.invalid': No such file or directory on line 1 of {f}"
+            )],
+        ),
+        (
             "<Global foo>\n</Global>",
             vec![format!("fatal: <Global>: Too many parameters on line 1 of {f}")],
         ),
@@ -1029,5 +1035,89 @@ fn parser_never_panics_on_odd_input() {
     ];
     for s in samples {
         let _ = parse(s);
+    }
+}
+
+#[test]
+fn parser_survives_random_token_soup() {
+    // A cheap stand-in for the fuzzer: random lines built from the tokens
+    // that drive the parser's state (sections, conditionals, quotes,
+    // continuations, env references, Includes), with the tree checked for
+    // consistency whenever a parse succeeds.
+    const TOKENS: &[&str] = &[
+        "<Global>",
+        "</Global>",
+        "<VirtualHost 10.0.0.1>",
+        "</VirtualHost>",
+        "<Anonymous /a>",
+        "<Anonymous rel>",
+        "</Anonymous>",
+        "<Directory /d>",
+        "<Directory d>",
+        "</Directory>",
+        "<Limit READ>",
+        "<Limit>",
+        "</Limit>",
+        "<Class c>",
+        "</Class>",
+        "<IfModule mod_test.c>",
+        "<IfModule !mod_test.c>",
+        "<IfModule mod_x.c>",
+        "</IfModule>",
+        "<IfDefine X>",
+        "<IfDefine !X>",
+        "</IfDefine>",
+        "Define X",
+        "Include /etc/inc/name.conf",
+        "Include /etc/inc/conf.d/*.conf",
+        "Include /etc/inc/self.conf",
+        "Include rel",
+        "ServerName a",
+        "Port 21",
+        "AllowOverwrite on",
+        "AllowOverwrite maybe",
+        "DenyAll",
+        "From 10.0.0.0/8",
+        "Bogus",
+        "\"",
+        "\\",
+        "#",
+        "%{env:NAME}",
+        "%{env:",
+        ">",
+        "<",
+        "\u{e9}",
+        "\r",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..(next() % 12) {
+            for _ in 0..(1 + next() % 3) {
+                let i = usize::try_from(next() % TOKENS.len() as u64).unwrap_or(0);
+                text.push_str(TOKENS.get(i).copied().unwrap_or(""));
+                text.push(' ');
+            }
+            text.push(if next() % 7 == 0 { '\\' } else { '\n' });
+            if next() % 5 == 0 {
+                text.push('\n');
+            }
+        }
+        if let Ok(t) = parse_in(&mut include_fs(), &text, &[]).result {
+            assert!(!t.servers.is_empty(), "{text:?}");
+            for (i, c) in t.contexts.iter().enumerate() {
+                assert_ne!(c.kind, ContextKind::Global, "{text:?}");
+                for ch in &c.children {
+                    assert_eq!(t.ctx(*ch).parent, Some(CtxId(i)), "{text:?}");
+                }
+            }
+        }
     }
 }
