@@ -278,7 +278,7 @@ fn idle_timeout() {
     let out = w.expect_close();
     assert_eq!(
         out,
-        b"421 Idle timeout (1 second): closing control connection\r\n"
+        b"421 Idle timeout (1 seconds): closing control connection\r\n"
     );
     assert_eq!(w.join(), 0);
 }

@@ -57,8 +57,15 @@ impl Timers {
 }
 
 /// The 421 text and event of an expired timer.
+///
+/// Only the login timeout says `1 second`; the others say `1 seconds`
+/// (all four measured on 1.3.8).
 pub fn timeout_reply(timer: Timer, secs: u32) -> (String, &'static str) {
-    let unit = if secs == 1 { "second" } else { "seconds" };
+    let unit = if secs == 1 && timer == Timer::Login {
+        "second"
+    } else {
+        "seconds"
+    };
     let (what, ev) = match timer {
         Timer::Login => ("Login timeout", event::CORE_TIMEOUT_LOGIN),
         Timer::Idle => ("Idle timeout", event::CORE_TIMEOUT_IDLE),
@@ -90,8 +97,16 @@ mod tests {
             "Idle timeout (600 seconds): closing control connection"
         );
         assert_eq!(
-            timeout_reply(Timer::Session, 5).0,
-            "Session Timeout (5 seconds): closing control connection"
+            timeout_reply(Timer::Idle, 1).0,
+            "Idle timeout (1 seconds): closing control connection"
+        );
+        assert_eq!(
+            timeout_reply(Timer::Session, 1).0,
+            "Session Timeout (1 seconds): closing control connection"
+        );
+        assert_eq!(
+            timeout_reply(Timer::NoTransfer, 1).0,
+            "No transfer timeout (1 seconds): closing control connection"
         );
         assert_eq!(
             timeout_reply(Timer::NoTransfer, 300).0,
