@@ -1,1 +1,538 @@
-//! The standalone master (owner: master helper).
+//! The standalone master (ARCHITECTURE §4.1, spec/admin.md §2).
+//!
+//! Lifecycle, in the order [`run`] does it:
+//! 1. open the log (errors still reach the terminal), bind the listeners;
+//! 2. daemonize unless `-n`/`-X` ([`daemonize`]), write the PidFile, the
+//!    `--port-file`, log STARTUP;
+//! 3. one single-threaded mio loop over the listeners and the signals
+//!    (CHLD HUP TERM INT through signal-hook's self-pipe) — the master
+//!    never starts a thread, which is what makes [`fork::fork`] sound;
+//! 4. per connection: MaxInstances, then fork; the child drops the
+//!    master's Poll, listeners and signal registrations *without
+//!    deregistering anything* (the epoll instance is shared across fork:
+//!    a deregister in the child would silently stop the master's accepts)
+//!    and runs `session::run`;
+//! 5. SIGHUP reparses and diffs the listeners; SIGTERM/SIGINT stop.
+
+pub mod fork;
+pub mod listen;
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Token};
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, sigprocmask};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid};
+use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM};
+use signal_hook_mio::v1_0::Signals;
+
+use mod_core::keys;
+use proftpd_api::config::{ConfigTree, CtxId};
+use proftpd_api::module::ModuleDef;
+use proftpd_api::{PROFTPD_STATUS, PROFTPD_VERSION};
+
+use crate::cli::{self, Options};
+use crate::logging::{self, LogSettings};
+use crate::session::{self, SessionStart};
+
+use listen::{BindPolicy, Want};
+
+/// Everything the master starts from (built by the CLI).
+pub struct MasterStart {
+    pub opts: Options,
+    pub config: ConfigTree,
+    pub modules: Arc<[&'static ModuleDef]>,
+    pub log: LogSettings,
+    pub hostname: String,
+}
+
+/// The poll token of the signal pipe; listeners use 1, 2, ...
+const SIGNALS: Token = Token(0);
+
+/// A bound listener and what it was bound for.
+struct Listener {
+    want: Want,
+    sock: TcpListener,
+    token: Token,
+}
+
+/// The master's long-lived state.
+struct Master {
+    opts: Options,
+    /// The config new sessions start from; replaced on a good SIGHUP.
+    config: Arc<ConfigTree>,
+    modules: Arc<[&'static ModuleDef]>,
+    hostname: String,
+    listeners: Vec<Listener>,
+    next_token: usize,
+    /// Live session children (MaxInstances counts these).
+    children: HashSet<Pid>,
+    /// Where the pid was written, removed at shutdown.
+    pid_file: Option<PathBuf>,
+}
+
+/// A server's FQDN for the log prefix.
+pub fn server_fqdn(tree: &ConfigTree, server: CtxId, opts: &Options, hostname: &str) -> String {
+    listen::fqdn(tree, server, opts.serveraddr.as_deref(), hostname)
+}
+
+/// The STARTUP line's build stamp part.
+fn startup_line() -> String {
+    format!(
+        "ProFTPD {PROFTPD_VERSION} ({PROFTPD_STATUS}) (built {}) standalone mode STARTUP",
+        cli::build_stamp()
+    )
+}
+
+/// Runs the standalone daemon; returns the exit status.
+pub fn run(start: MasterStart) -> i32 {
+    let MasterStart {
+        opts,
+        config,
+        modules,
+        mut log,
+        hostname,
+    } = start;
+    if opts.nofork {
+        // -X is a debugging mode: stay in the foreground.
+        log.nodaemon = true;
+    }
+    if let Err(e) = logging::configure(&log) {
+        log::error!("{e}");
+        return 1;
+    }
+    let mut master = Master {
+        opts,
+        config: Arc::new(ConfigTree::default()),
+        modules,
+        hostname,
+        listeners: Vec::new(),
+        next_token: 1,
+        children: HashSet::new(),
+        pid_file: None,
+    };
+    let mut config = config;
+    if let Err(e) = master.bind_all(&mut config) {
+        log::error!("{e}");
+        return 1;
+    }
+    master.config = Arc::new(config);
+    if master.listeners.is_empty() {
+        log::error!("error: no valid servers configured");
+        return 1;
+    }
+
+    if !log.nodaemon {
+        match daemonize() {
+            Ok(true) => {}
+            // The parent's work is done; the daemon carries on.
+            Ok(false) => return 0,
+            Err(e) => {
+                log::error!("fatal: unable to daemonize: {e}");
+                return 1;
+            }
+        }
+    }
+    let main = master.config.main_server();
+    let pid_path = master
+        .config
+        .get(main, &keys::PID_FILE)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(cli::DEFAULT_PID_FILE));
+    match write_atomically(&pid_path, &format!("{}\n", std::process::id())) {
+        Ok(()) => master.pid_file = Some(pid_path),
+        Err(e) => log::warn!(
+            "unable to open PidFile '{}': {}",
+            pid_path.display(),
+            logging::strerror(&e)
+        ),
+    }
+    if let Some(pf) = master.opts.port_file.clone() {
+        if let Err(e) = master.write_port_file(&pf) {
+            log::error!("unable to write port file '{}': {e}", pf.display());
+        }
+    }
+    log::info!("{}", startup_line());
+
+    if master.opts.nofork {
+        return master.serve_one();
+    }
+    match master.serve() {
+        Ok(code) => code,
+        Err(e) => {
+            log::error!("fatal: master loop failed: {e}");
+            master.remove_pid_file();
+            1
+        }
+    }
+}
+
+/// Detaches from the terminal: fork (the parent returns `false` and
+/// exits), `setsid`, `chdir /`, stdio to /dev/null.
+fn daemonize() -> io::Result<bool> {
+    match fork::fork().map_err(io::Error::from)? {
+        ForkResult::Parent { .. } => return Ok(false),
+        ForkResult::Child => {}
+    }
+    nix::unistd::setsid().map_err(io::Error::from)?;
+    std::env::set_current_dir("/")?;
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")?;
+    nix::unistd::dup2_stdin(&null).map_err(io::Error::from)?;
+    nix::unistd::dup2_stdout(&null).map_err(io::Error::from)?;
+    nix::unistd::dup2_stderr(&null).map_err(io::Error::from)?;
+    Ok(true)
+}
+
+/// Writes `text` to `path` via a temporary file and a rename, so a reader
+/// never sees a half-written file.
+pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp.{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Why binding failed, with ProFTPD's wording.
+#[derive(Debug, thiserror::Error)]
+#[error("fatal: unable to bind to {addr}: {why}")]
+struct BindError {
+    addr: SocketAddr,
+    why: String,
+}
+
+impl Master {
+    fn policy(&self, tree: &ConfigTree) -> BindPolicy {
+        listen::policy(
+            tree,
+            self.opts.ipv4,
+            self.opts.ipv6,
+            self.opts.port_file.is_some(),
+        )
+    }
+
+    fn wants(&self, tree: &ConfigTree, pol: &BindPolicy) -> Vec<Want> {
+        listen::wants(tree, pol, self.opts.serveraddr.as_deref(), &self.hostname)
+    }
+
+    /// Binds what `tree` asks for, keeping sockets already bound for the
+    /// same want (SIGHUP) and closing the ones no longer wanted. On error
+    /// nothing changes. Ephemeral ports are recorded into `tree`.
+    fn bind_all(&mut self, tree: &mut ConfigTree) -> Result<(), BindError> {
+        let pol = self.policy(tree);
+        let wants = self.wants(tree, &pol);
+        let mut old: HashMap<Want, Listener> = self
+            .listeners
+            .drain(..)
+            .map(|l| (l.want.clone(), l))
+            .collect();
+        let mut new = Vec::new();
+        // A server's first ephemeral port, reused for its other addresses.
+        let mut ephemeral: HashMap<CtxId, u16> = HashMap::new();
+        let mut failed = None;
+        for want in wants {
+            if let Some(l) = old.remove(&want) {
+                new.push((l, true));
+                continue;
+            }
+            let port = want.owner.and_then(|s| ephemeral.get(&s).copied());
+            match listen::bind(&want, port, pol.backlog) {
+                Ok(sock) => {
+                    let token = Token(self.next_token);
+                    self.next_token += 1;
+                    new.push((Listener { want, sock, token }, false));
+                }
+                Err(e) => {
+                    failed = Some(BindError {
+                        addr: want.addr,
+                        why: logging::strerror(&e),
+                    });
+                    break;
+                }
+            }
+            if let Some((l, _)) = new.last() {
+                if let (Some(server), Ok(local)) = (l.want.owner, l.sock.local_addr()) {
+                    ephemeral.entry(server).or_insert(local.port());
+                }
+            }
+        }
+        if let Some(e) = failed {
+            // Put back what was running; drop what this attempt bound.
+            self.listeners = new
+                .into_iter()
+                .filter_map(|(l, reused)| reused.then_some(l))
+                .collect();
+            self.listeners.extend(old.into_values());
+            return Err(e);
+        }
+        for (server, port) in ephemeral {
+            listen::record_port(tree, server, port);
+        }
+        // Removed ones close when `old` drops.
+        self.listeners = new.into_iter().map(|(l, _)| l).collect();
+        Ok(())
+    }
+
+    fn write_port_file(&self, path: &Path) -> io::Result<()> {
+        let mut text = String::new();
+        for l in &self.listeners {
+            let a = l.sock.local_addr()?;
+            text.push_str(&format!("{a}\n"));
+        }
+        write_atomically(path, &text)
+    }
+
+    fn remove_pid_file(&mut self) {
+        if let Some(p) = self.pid_file.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    fn register_all(&self, poll: &Poll) -> io::Result<()> {
+        for l in &self.listeners {
+            poll.registry().register(
+                &mut SourceFd(&l.sock.as_raw_fd()),
+                l.token,
+                Interest::READABLE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `-X`: one connection, served in this process.
+    fn serve_one(&mut self) -> i32 {
+        let Some(l) = self.listeners.first() else {
+            return 1;
+        };
+        let _ = l.sock.set_nonblocking(false);
+        let stream = match l.sock.accept() {
+            Ok((s, _)) => s,
+            Err(e) => {
+                log::error!("fatal: accept failed: {e}");
+                self.remove_pid_file();
+                return 1;
+            }
+        };
+        self.listeners.clear();
+        let code = session::run(SessionStart {
+            config: self.config.clone(),
+            modules: self.modules.clone(),
+            control: stream,
+        });
+        self.remove_pid_file();
+        code
+    }
+
+    /// The accept/signal loop; returns the exit status at shutdown.
+    fn serve(&mut self) -> io::Result<i32> {
+        let mut poll = Poll::new()?;
+        let mut signals = Signals::new([SIGCHLD, SIGHUP, SIGTERM, SIGINT])?;
+        poll.registry()
+            .register(&mut signals, SIGNALS, Interest::READABLE)?;
+        self.register_all(&poll)?;
+        let mut events = Events::with_capacity(64);
+        loop {
+            if let Err(e) = poll.poll(&mut events, None) {
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            let mut ready: Vec<Token> = Vec::new();
+            let mut signalled = false;
+            for ev in events.iter() {
+                if ev.token() == SIGNALS {
+                    signalled = true;
+                } else {
+                    ready.push(ev.token());
+                }
+            }
+            if signalled {
+                let pending: Vec<i32> = signals.pending().collect();
+                for sig in pending {
+                    match sig {
+                        SIGCHLD => self.reap(),
+                        SIGHUP => self.restart(&poll),
+                        SIGTERM | SIGINT => {
+                            self.shutdown(sig);
+                            return Ok(0);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for token in ready {
+                self.accept_on(token, &mut poll, &mut signals);
+            }
+        }
+    }
+
+    /// Accepts every pending connection on the listener of `token`.
+    fn accept_on(&mut self, token: Token, poll: &mut Poll, signals: &mut Signals) {
+        loop {
+            let Some(l) = self.listeners.iter().find(|l| l.token == token) else {
+                return;
+            };
+            let stream = match l.sock.accept() {
+                Ok((s, _)) => s,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    log::error!("error accepting connection: {e}");
+                    return;
+                }
+            };
+            let main = self.config.main_server();
+            let max = self
+                .config
+                .get(main, &keys::MAX_INSTANCES)
+                .copied()
+                .unwrap_or(0);
+            if max > 0 && self.children.len() >= max as usize {
+                log::warn!("MaxInstances ({max}) reached, new connection denied");
+                drop(stream);
+                continue;
+            }
+            self.spawn(stream, poll, signals);
+        }
+    }
+
+    /// Forks a session child for `stream`.
+    fn spawn(&mut self, stream: TcpStream, poll: &mut Poll, signals: &mut Signals) {
+        // Block the master's signals around fork so that neither side
+        // handles one half-way (the child has not yet dropped the master's
+        // handlers; the parent has not yet recorded the pid it reaps).
+        let mut mask = SigSet::empty();
+        for s in [
+            Signal::SIGCHLD,
+            Signal::SIGHUP,
+            Signal::SIGTERM,
+            Signal::SIGINT,
+        ] {
+            mask.add(s);
+        }
+        let mut old = SigSet::empty();
+        let _ = sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), Some(&mut old));
+        match fork::fork() {
+            Ok(ForkResult::Parent { child }) => {
+                self.children.insert(child);
+                drop(stream);
+                let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+            }
+            Ok(ForkResult::Child) => {
+                let code = self.child(stream, poll, signals, &old);
+                std::process::exit(code);
+            }
+            Err(e) => {
+                let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+                log::error!("unable to fork(): {e}");
+            }
+        }
+    }
+
+    /// In the forked child: shed the master's resources, run the session.
+    fn child(
+        &mut self,
+        stream: TcpStream,
+        poll: &mut Poll,
+        signals: &mut Signals,
+        old_mask: &SigSet,
+    ) -> i32 {
+        // Replace the master's Poll with a fresh one and drop the old: that
+        // closes this process's copy of the shared epoll fd without any
+        // deregister (which would edit the master's interest set).
+        if let Ok(fresh) = Poll::new() {
+            drop(std::mem::replace(poll, fresh));
+        }
+        // Unregister the master's signal actions in this process and close
+        // our copies of its self-pipe (a signal here must never wake the
+        // master); dropping it unregisters. signal-hook keeps its OS
+        // handler installed, so the
+        // session's own `Signals` works; signals it does not register are
+        // dropped by that handler, like SIG_IGN.
+        if let Ok(inert) = Signals::new(std::iter::empty::<i32>()) {
+            drop(std::mem::replace(signals, inert));
+        }
+        self.listeners.clear();
+        self.children.clear();
+        self.pid_file = None;
+        let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(old_mask), None);
+        let start = SessionStart {
+            config: self.config.clone(),
+            modules: self.modules.clone(),
+            control: stream,
+        };
+        // A panicking session must not unwind into the master's frames.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session::run(start))).unwrap_or(1)
+    }
+
+    /// SIGCHLD: reap every exited child, never blocking.
+    fn reap(&mut self) {
+        loop {
+            match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(pid, _)) | Ok(WaitStatus::Signaled(pid, _, _)) => {
+                    self.children.remove(&pid);
+                }
+                Ok(WaitStatus::StillAlive) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// SIGHUP: reparse; keep the old config if the new one is bad.
+    fn restart(&mut self, poll: &Poll) {
+        log::info!("received SIGHUP -- master server reparsing configuration file");
+        let Some(mut tree) = cli::load_config(&self.opts, &self.modules) else {
+            log::warn!("configuration reload failed; keeping the running configuration");
+            return;
+        };
+        let before: HashSet<Token> = self.listeners.iter().map(|l| l.token).collect();
+        if let Err(e) = self.bind_all(&mut tree) {
+            log::error!("{e}; keeping the running configuration");
+            return;
+        }
+        for l in &self.listeners {
+            if !before.contains(&l.token) {
+                let _ = poll.registry().register(
+                    &mut SourceFd(&l.sock.as_raw_fd()),
+                    l.token,
+                    Interest::READABLE,
+                );
+            }
+        }
+        let settings = cli::log_settings(&self.opts, &tree);
+        if let Err(e) = logging::configure(&settings) {
+            log::error!("{e}");
+        }
+        let main = tree.main_server();
+        logging::set_server_name(&server_fqdn(&tree, main, &self.opts, &self.hostname));
+        self.config = Arc::new(tree);
+        if let Some(pf) = self.opts.port_file.clone() {
+            if let Err(e) = self.write_port_file(&pf) {
+                log::error!("unable to write port file '{}': {e}", pf.display());
+            }
+        }
+    }
+
+    /// SIGTERM/SIGINT: stop listening, stop the children, clean up.
+    fn shutdown(&mut self, sig: i32) {
+        log::info!("ProFTPD killed (signal {sig})");
+        self.listeners.clear();
+        for pid in &self.children {
+            let _ = kill(*pid, Signal::SIGTERM);
+        }
+        self.remove_pid_file();
+        log::info!("ProFTPD {PROFTPD_VERSION} standalone mode SHUTDOWN");
+    }
+}
