@@ -199,18 +199,21 @@ fn apply_umask(session: &Session) {
     }
 }
 
-/// Drops the effective ids to the main server's `User`/`Group` (a no-op
-/// when not running as root).
+/// Drops the effective ids to the serving server's `User`/`Group` (a
+/// `<VirtualHost>` may name its own; else the main server's). A no-op when
+/// not running as root.
 fn drop_to_daemon_user(session: &Session) {
     if !nix::unistd::geteuid().is_root() {
         return;
     }
     let uid = session
-        .main_get(&USER)
+        .server_get(&USER)
+        .or_else(|| session.main_get(&USER))
         .and_then(|name| nix::unistd::User::from_name(name).ok().flatten())
         .map(|u| u.uid.as_raw());
     let gid = session
-        .main_get(&GROUP)
+        .server_get(&GROUP)
+        .or_else(|| session.main_get(&GROUP))
         .and_then(|name| nix::unistd::Group::from_name(name).ok().flatten())
         .map(|g| g.gid.as_raw());
     let (Some(uid), Some(gid)) = (uid, gid) else {
