@@ -26,10 +26,11 @@ fn auth_order(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn path_rule(ctx: &DirectiveCtx<'_>) -> Result<PathRule, ConfigError> {
+/// `relative_ok`: DefaultChdir may name a directory relative to the home.
+fn path_rule(ctx: &DirectiveCtx<'_>, relative_ok: bool) -> Result<PathRule, ConfigError> {
     ctx.check_args(1, usize::MAX)?;
     let path = ctx.args[0].clone();
-    if !(path.starts_with('/') || path.starts_with('~')) {
+    if path.is_empty() || !(relative_ok || path.starts_with('/') || path.starts_with('~')) {
         return Err(ctx.error(format!("'{path}' is not an absolute path")));
     }
     let groups = GroupExpr::parse(&ctx.args[1..]).map_err(|m| ctx.error(m))?;
@@ -37,13 +38,13 @@ fn path_rule(ctx: &DirectiveCtx<'_>) -> Result<PathRule, ConfigError> {
 }
 
 fn default_root(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
-    let rule = path_rule(ctx)?;
+    let rule = path_rule(ctx, false)?;
     ctx.add(&DEFAULT_ROOT, rule, Merge::DownMulti);
     Ok(())
 }
 
 fn default_chdir(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
-    let rule = path_rule(ctx)?;
+    let rule = path_rule(ctx, true)?;
     ctx.add(&DEFAULT_CHDIR, rule, Merge::DownMulti);
     Ok(())
 }

@@ -137,6 +137,15 @@ fn first_matching<'a>(rules: &[&'a PathRule], groups: &[String]) -> Option<&'a P
     rules.iter().copied().find(|r| r.groups.matches(groups))
 }
 
+/// A relative DefaultChdir names a directory below the home.
+fn chdir_target(path: &str) -> String {
+    if path.starts_with('/') || path.starts_with('~') {
+        path.to_string()
+    } else {
+        format!("~/{path}")
+    }
+}
+
 /// Where the user starts, as seen inside the chroot (if any): `home`
 /// made relative to the root when it lies below it, else `/`.
 fn inside(root: &str, path: &str) -> String {
@@ -240,7 +249,7 @@ pub fn build_identity(
             .collect();
         let refs: Vec<&PathRule> = rules.iter().collect();
         if let Some(rule) = first_matching(&refs, &names)
-            && let Some(p) = expand_home(session, host, &rule.path, &home)
+            && let Some(p) = expand_home(session, host, &chdir_target(&rule.path), &home)
         {
             chdir = match &chroot {
                 Some(root) if p.starts_with(root.as_str()) => inside(root, &p),

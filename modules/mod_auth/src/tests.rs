@@ -482,7 +482,7 @@ fn default_root_slash_means_no_chroot_and_default_chdir_applies() {
     let main = t.main_server();
     conf(&mut t, main, "DefaultRoot", &["/"]);
     conf(&mut t, main, "DefaultChdir", &["/pub", "staff"]);
-    conf(&mut t, main, "DefaultChdir", &["~/in"]);
+    conf(&mut t, main, "DefaultChdir", &["in"]);
     let mut h = host();
     let mut s = session(t.clone(), &mut h);
     login(&mut s, &mut h, "alice", "wonder");
@@ -772,6 +772,7 @@ fn directive_errors() {
         ("AuthOrder", &["auth_file"]),
         ("AuthOrder", &[]),
         ("DefaultRoot", &["relative"]),
+        ("DefaultChdir", &[""]),
         ("DefaultRoot", &["~", "!"]),
         ("MaxLoginAttempts", &["0"]),
         ("MaxLoginAttempts", &["x"]),
