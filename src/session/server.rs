@@ -26,11 +26,14 @@ pub fn select(tree: &ConfigTree, local: SocketAddr) -> Option<CtxId> {
     let port = local.port();
     let main = tree.main_server();
     let port_of = |id: CtxId| tree.get_here(id, &PORT).copied().unwrap_or(DEFAULT_PORT);
+    // `Port 0` has a listener only under the test flag `--port-file`, where
+    // it stands for an ephemeral port: any local port matches it.
+    let port_matches = |id: CtxId| matches!(port_of(id), 0) || port_of(id) == port;
 
     for &id in &tree.servers {
         let ctx = tree.ctx(id);
         if ctx.kind == ContextKind::VirtualHost
-            && port_of(id) == port
+            && port_matches(id)
             && ctx.args.iter().any(|a| names_ip(a, ip))
         {
             return Some(id);
@@ -39,7 +42,7 @@ pub fn select(tree: &ConfigTree, local: SocketAddr) -> Option<CtxId> {
 
     let inetd = tree.get_here(main, &SERVER_TYPE) == Some(&ServerType::Inetd);
     // Under inetd the port is whatever inetd listens on.
-    if inetd || port_of(main) == port {
+    if inetd || port_matches(main) {
         let tight = tree
             .get_here(main, &SOCKET_BIND_TIGHT)
             .copied()
@@ -126,6 +129,17 @@ mod tests {
             Origin::default(),
         );
         assert_eq!(select(&t, "127.0.0.1:9999".parse().expect("addr")), Some(v));
+    }
+
+    #[test]
+    fn port_zero_is_the_ephemeral_test_port() {
+        let mut t = ConfigTree::new();
+        let main = t.main_server();
+        t.add(main, &PORT, 0, vec![], Merge::Down, Origin::default());
+        assert_eq!(
+            select(&t, "127.0.0.1:43210".parse().expect("addr")),
+            Some(main)
+        );
     }
 
     #[test]
