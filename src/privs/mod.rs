@@ -196,6 +196,9 @@ pub fn session_drop_with(uid: u32, gid: u32, policy: &CapsPolicy) -> Result<(), 
     }
     #[cfg(not(target_os = "linux"))]
     let _ = policy;
+    // The master's supplementary groups (root's) must not follow the
+    // session: before login it acts as User/Group and nothing more.
+    unistd::setgroups(&[Gid::from_raw(gid)]).map_err(sys("setgroups"))?;
     // Group first: changing it needs the root we give up on the next line.
     unistd::setegid(Gid::from_raw(gid)).map_err(sys("setegid"))?;
     unistd::seteuid(Uid::from_raw(uid)).map_err(sys("seteuid"))?;

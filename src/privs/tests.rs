@@ -268,6 +268,10 @@ fn session_drop_then_guard_then_login() {
         if unistd::getegid().as_raw() != NOBODY {
             return Err("egid not dropped".into());
         }
+        let groups = unistd::getgroups().map_err(|e| e.to_string())?;
+        if groups != [Gid::from_raw(NOBODY)] {
+            return Err(format!("supplementary groups kept: {groups:?}"));
+        }
         {
             let g = RootGuard::new();
             if !g.is_root() || unistd::getegid().as_raw() != 0 {
