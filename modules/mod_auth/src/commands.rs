@@ -87,8 +87,8 @@ pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
         ctx.reply_err(501, LOGIN_INCORRECT);
         return ModRet::Error;
     }
-    let password = ctx.cmd.arg.clone();
-    let decided = login::decide(ctx.session, ctx.host, &name, &password);
+    // Borrowed, not copied: no second copy of the cleartext to wipe.
+    let decided = login::decide(ctx.session, ctx.host, &name, &ctx.cmd.arg);
     let granted = decided.and_then(|(pw, identity)| {
         let cwd = login::switch(ctx.host, &identity)?;
         Ok((pw, identity, cwd))

@@ -18,6 +18,11 @@ use crate::keys::*;
 pub const SHELLS_PATH: &str = "/etc/shells";
 /// The file of users refused FTP access.
 pub const FTPUSERS_PATH: &str = "/etc/ftpusers";
+/// A yescrypt hash (the current default of /etc/shadow), checked against
+/// when the user does not exist only to spend the time; its result is
+/// ignored, so what it hashes does not matter.
+const TIMING_DUMMY_HASH: &str =
+    "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$9D5RovS/HuknGI0.ktF/JBj1lhaH1xkbCFp3CJ3OVL/";
 /// What getusershell(3) assumes when /etc/shells cannot be read.
 const FALLBACK_SHELLS: &[&str] = &["/bin/sh", "/bin/csh"];
 
@@ -301,6 +306,9 @@ pub fn decide(
         None => resolve_alias(session, login),
     };
     let Some(pw) = dispatch::getpwnam(session, host, &real) else {
+        // Spend about the time a real check takes, so the reply's delay
+        // does not tell unknown users from wrong passwords.
+        let _ = host.crypt_check(password, TIMING_DUMMY_HASH);
         return Err(Denial::Line(format!(
             "USER {login}: no such user found from {} [{}] to {}:{}",
             session.peer_name,
