@@ -1,12 +1,17 @@
 //! The session runtime on the wire: exact reply bytes over a real TCP
-//! connection.
+//! connection, two ways.
 //!
-//! The master is not needed for this: each test accepts one connection on
-//! an ephemeral port and hands it to `session::run` on a thread, as the
-//! forked child would. The sessions use mod_core, mod_xfer and mod_ls only,
-//! so that the bytes checked here do not move when other modules grow. No
-//! test sets `User`/`Group`/`Umask` or changes directory: those are
-//! process-wide and threads share the process.
+//! * In process (most tests): each test accepts one connection on an
+//!   ephemeral port and hands it to `session::run` on a thread, as the
+//!   forked child would, over a config built in code with mod_core,
+//!   mod_xfer and mod_ls only, so the bytes do not move when other modules
+//!   grow. No such test sets `User`/`Group`/`Umask` or changes directory:
+//!   those are process-wide and threads share the process.
+//! * Through the real binary (`binary_*`): the daemon started by the
+//!   harness in `tests/common`, with a real config file and the master's
+//!   fork, checking what a client of the installed server sees.
+
+mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -292,4 +297,69 @@ fn no_server_for_the_port() {
         b"500 Sorry, no server available to handle request on 127.0.0.1.\r\n"
     );
     assert_eq!(w.join(), 0);
+}
+
+// ---- through the real binary ----------------------------------------------
+
+fn binary_server() -> common::TestServer {
+    common::TestServer::start("ServerName \"T\"\nServerAdmin ops@example.com\n")
+}
+
+#[test]
+fn binary_banner_and_control_commands() {
+    let srv = binary_server();
+    let mut c = srv.connect();
+    assert_eq!(c.banner(), "220 ProFTPD Server (T) [127.0.0.1]\r\n");
+    assert_eq!(c.cmd("SYST"), "215 UNIX Type: L8\r\n");
+    assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
+    let feat = c.cmd("FEAT");
+    assert!(feat.starts_with("211-Features:\r\n"), "{feat}");
+    assert!(feat.contains("\r\n CLNT\r\n CSID\r\n"), "{feat}");
+    assert!(feat.ends_with("\r\n211 End\r\n"), "{feat}");
+    assert_eq!(c.cmd("XYZZY a b"), "500 XYZZY not understood\r\n");
+    assert_eq!(
+        c.cmd(""),
+        "500 Invalid command: try being more creative\r\n"
+    );
+    assert_eq!(c.cmd("PWD"), "530 Please login with USER and PASS\r\n");
+    assert_eq!(c.cmd("TYPE I"), "200 Type set to I\r\n");
+    let help = c.cmd("HELP");
+    assert!(
+        help.ends_with("214 Direct comments to ops@example.com\r\n"),
+        "{help}"
+    );
+    assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
+    assert_eq!(c.expect_closed(common::REPLY_TIMEOUT), Ok(()));
+}
+
+#[test]
+fn binary_over_long_lines_and_foreign_protocols() {
+    let srv = binary_server();
+    let mut c = srv.connect();
+    c.banner();
+    let mut long = b"NOOP ".to_vec();
+    long.resize(4101, b'a');
+    long.extend_from_slice(b"\r\n");
+    c.send_raw(&long);
+    assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
+    c.send_raw(&long);
+    c.send_raw(&long);
+    assert_eq!(c.expect_closed(common::REPLY_TIMEOUT), Ok(()));
+
+    let mut c = srv.connect();
+    c.banner();
+    c.send("GET / HTTP/1.1");
+    assert_eq!(c.expect_closed(common::REPLY_TIMEOUT), Ok(()));
+}
+
+#[test]
+fn binary_ten_thousand_noops() {
+    let srv = binary_server();
+    let mut c = srv.connect();
+    c.banner();
+    c.send_raw(&b"NOOP\r\n".repeat(10_000));
+    for i in 0..10_000 {
+        assert_eq!(c.reply(), "200 NOOP command successful\r\n", "reply {i}");
+    }
+    assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
 }
