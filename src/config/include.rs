@@ -52,7 +52,9 @@ impl IncludeLoader for FsLoader {
     }
 
     fn is_dir(&mut self, path: &str) -> io::Result<bool> {
-        std::fs::metadata(path).map(|m| m.is_dir())
+        // lstat, as 1.3.8: a symlink to a directory is not read as one
+        // (`Include /link-to-dir` warns "Is a directory").
+        std::fs::symlink_metadata(path).map(|m| m.is_dir())
     }
 
     fn list(&mut self, path: &str) -> io::Result<Vec<String>> {
@@ -97,48 +99,94 @@ pub fn has_glob(s: &str) -> bool {
 }
 
 fn fnmatch(pattern: &str, name: &str) -> bool {
-    // fnmatch(3) without FNM_PERIOD: `*` also matches a leading dot. An
-    // invalid pattern (unbalanced `[`) matches only itself.
+    // As glob(3): `*` does not match a leading dot (1.3.8's `Include
+    // /dir/*` skips dotfiles, while `Include /dir` reads them). An invalid
+    // pattern (unbalanced `[`) matches only itself.
     match glob::Pattern::new(pattern) {
         Ok(p) => p.matches_with(
             name,
             glob::MatchOptions {
                 case_sensitive: true,
                 require_literal_separator: true,
-                require_literal_leading_dot: false,
+                require_literal_leading_dot: true,
             },
         ),
         Err(_) => pattern == name,
     }
 }
 
-/// One file to parse, or a problem to report and skip.
+/// One file to parse, or a problem to report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     File(String),
     /// A warning line (full text, `warning: ...` / `error: ...`); parsing
     /// goes on.
     Warning(String),
+    /// A glob in a directory component under `IncludeOptions
+    /// IgnoreWildcards`: fatal; holds the offending directory name.
+    WildcardDir(String),
+}
+
+/// `IncludeOptions` (server config only; each use replaces the last).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `IgnoreTempFiles`: entries ending in `~` or `.swp` are skipped when
+    /// a directory or a glob is read (an explicitly named file is not).
+    pub ignore_temp_files: bool,
+    /// `IgnoreWildcards`: globs in directory components are an error.
+    pub ignore_wildcards: bool,
+}
+
+impl Options {
+    /// The option words, exact case as 1.3.8 wants; `Err` names the first
+    /// unknown one. `AllowSymlinks` is accepted and changes nothing: 1.3.8
+    /// reads symlinked files either way, and never treats a symlink to a
+    /// directory as a directory.
+    pub fn parse(words: &[String]) -> Result<Options, String> {
+        let mut o = Options::default();
+        for w in words {
+            match w.as_str() {
+                "AllowSymlinks" => {}
+                "IgnoreTempFiles" => o.ignore_temp_files = true,
+                "IgnoreWildcards" => o.ignore_wildcards = true,
+                _ => return Err(w.clone()),
+            }
+        }
+        Ok(o)
+    }
+}
+
+fn is_temp_file(name: &str) -> bool {
+    name.ends_with('~') || name.ends_with(".swp")
 }
 
 /// Expands an absolute `Include` argument into the files to parse, in
 /// order, plus the warnings ProFTPD 1.3.8 logs for the ones it skips.
-pub fn resolve(arg: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+pub fn resolve(arg: &str, opts: Options, loader: &mut dyn IncludeLoader) -> Vec<Item> {
     let comps: Vec<&str> = arg.split('/').filter(|c| !c.is_empty()).collect();
     let Some((last, dirs)) = comps.split_last() else {
         // "/" itself: a directory include of the root.
-        return dir_entries("/", loader);
+        return dir_entries("/", opts, loader);
     };
     if dirs.iter().any(|c| has_glob(c)) {
-        return glob_dirs(arg, dirs, last, loader);
+        if opts.ignore_wildcards {
+            return vec![Item::WildcardDir(join("", dirs))];
+        }
+        return glob_dirs(arg, dirs, last, opts, loader);
     }
     let parent = join("", dirs);
     if has_glob(last) {
-        return glob_files(arg, &parent, last, loader);
+        return glob_files(arg, &parent, last, opts, loader);
     }
     let path = join(&parent, &[last]);
-    match loader.is_dir(&path) {
-        Ok(true) => dir_entries(&path, loader),
+    // A trailing slash makes lstat follow a symlinked directory.
+    let stat_path = if arg.ends_with('/') {
+        format!("{path}/")
+    } else {
+        path.clone()
+    };
+    match loader.is_dir(&stat_path) {
+        Ok(true) => dir_entries(&path, opts, loader),
         Ok(false) => vec![Item::File(path)],
         Err(e) => vec![Item::Warning(format!(
             "warning: unable to include '{arg}': {}",
@@ -156,11 +204,16 @@ fn join(base: &str, comps: &[&str]) -> String {
     s
 }
 
-fn sorted_list(dir: &str, loader: &mut dyn IncludeLoader) -> io::Result<Vec<String>> {
+fn sorted_list(
+    dir: &str,
+    opts: Options,
+    loader: &mut dyn IncludeLoader,
+) -> io::Result<Vec<String>> {
     let mut names: Vec<String> = loader
         .list(dir)?
         .into_iter()
         .filter(|n| n != "." && n != "..")
+        .filter(|n| !(opts.ignore_temp_files && is_temp_file(n)))
         .collect();
     // strcmp order, as ProFTPD sorts.
     names.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
@@ -169,8 +222,8 @@ fn sorted_list(dir: &str, loader: &mut dyn IncludeLoader) -> io::Result<Vec<Stri
 
 /// Every entry of a directory, sorted; subdirectories are reported, not
 /// descended into.
-fn dir_entries(dir: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
-    let names = match sorted_list(dir, loader) {
+fn dir_entries(dir: &str, opts: Options, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+    let names = match sorted_list(dir, opts, loader) {
         Ok(n) => n,
         Err(e) => {
             return vec![Item::Warning(format!(
@@ -196,9 +249,15 @@ fn file_or_dir(path: String, loader: &mut dyn IncludeLoader) -> Item {
 }
 
 /// A glob in the last component: matching entries, sorted; none = nothing.
-fn glob_files(arg: &str, dir: &str, pattern: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+fn glob_files(
+    arg: &str,
+    dir: &str,
+    pattern: &str,
+    opts: Options,
+    loader: &mut dyn IncludeLoader,
+) -> Vec<Item> {
     let list_dir = if dir.is_empty() { "/" } else { dir };
-    match sorted_list(list_dir, loader) {
+    match sorted_list(list_dir, opts, loader) {
         Ok(names) => names
             .into_iter()
             .filter(|n| fnmatch(pattern, n))
@@ -221,7 +280,13 @@ fn glob_files(arg: &str, dir: &str, pattern: &str, loader: &mut dyn IncludeLoade
 /// sorted order, each with the rest of the path applied. As in 1.3.8, a
 /// match that is not a directory fails the whole Include, and no match at
 /// all is reported.
-fn glob_dirs(arg: &str, dirs: &[&str], last: &str, loader: &mut dyn IncludeLoader) -> Vec<Item> {
+fn glob_dirs(
+    arg: &str,
+    dirs: &[&str],
+    last: &str,
+    opts: Options,
+    loader: &mut dyn IncludeLoader,
+) -> Vec<Item> {
     // Expand the directory components one level at a time.
     let mut bases: Vec<String> = vec![String::new()];
     for comp in dirs {
@@ -232,7 +297,7 @@ fn glob_dirs(arg: &str, dirs: &[&str], last: &str, loader: &mut dyn IncludeLoade
                 continue;
             }
             let list_dir = if base.is_empty() { "/" } else { base.as_str() };
-            let names = match sorted_list(list_dir, loader) {
+            let names = match sorted_list(list_dir, opts, loader) {
                 Ok(n) => n,
                 Err(e) => {
                     return vec![Item::Warning(format!(
@@ -267,7 +332,7 @@ fn glob_dirs(arg: &str, dirs: &[&str], last: &str, loader: &mut dyn IncludeLoade
     for base in bases {
         if has_glob(last) {
             // Missing files in one of the directories are simply absent.
-            if let Ok(names) = sorted_list(&base, loader) {
+            if let Ok(names) = sorted_list(&base, opts, loader) {
                 out.extend(
                     names
                         .into_iter()
@@ -278,7 +343,7 @@ fn glob_dirs(arg: &str, dirs: &[&str], last: &str, loader: &mut dyn IncludeLoade
         } else {
             let p = format!("{base}/{last}");
             match loader.is_dir(&p) {
-                Ok(true) => out.extend(dir_entries(&p, loader)),
+                Ok(true) => out.extend(dir_entries(&p, opts, loader)),
                 Ok(false) => out.push(Item::File(p)),
                 Err(_) => {}
             }
@@ -483,7 +548,7 @@ mod tests {
             ),
         ];
         for (arg, want) in table {
-            assert_eq!(resolve(arg, &mut fs()), want, "{arg}");
+            assert_eq!(resolve(arg, Options::default(), &mut fs()), want, "{arg}");
         }
     }
 

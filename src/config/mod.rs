@@ -9,8 +9,8 @@
 //!   handles before any module sees a line: the sections (`<Global>`,
 //!   `<VirtualHost>`, `<Anonymous>`, `<Directory>`, `<Limit>`, `<Class>`)
 //!   with their nesting rules, the conditionals (`<IfModule>`,
-//!   `<IfDefine>`: a false body is skipped without being parsed), `Include`
-//!   and `Define`. Every other word is looked up case-insensitively in the
+//!   `<IfDefine>`: a false body is skipped without being parsed), `Include`,
+//!   `IncludeOptions` (only the parser acts on it) and `Define`. Every other word is looked up case-insensitively in the
 //!   modules' directive tables, its context mask is checked, and its
 //!   handler runs against the tree being built.
 //! - `include`: `Include` path rules over the [`IncludeLoader`] trait, so
@@ -88,8 +88,8 @@ pub fn parse_bytes(
 }
 
 /// The directive names the parser implements itself (sections with their
-/// closing tags, conditionals, `Include`, `Define`); modules must not
-/// register these.
+/// closing tags, conditionals, `Include`, `IncludeOptions`, `Define`);
+/// modules must not register these (the parser would never call them).
 pub fn builtin_directive_names() -> &'static [&'static str] {
     parser::BUILTIN_DIRECTIVES
 }

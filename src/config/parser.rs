@@ -34,6 +34,7 @@ pub const BUILTIN_DIRECTIVES: &[&str] = &[
     "<IfDefine>",
     "</IfDefine>",
     "Include",
+    "IncludeOptions",
     "Define",
 ];
 
@@ -110,7 +111,10 @@ pub(crate) struct Parser<'a> {
     global: Option<CtxId>,
     /// Lower-cased name → entry, first module wins.
     directives: HashMap<String, &'static DirectiveEntry>,
+    /// How many `Include`s deep the file being read is.
     depth: usize,
+    /// The last `IncludeOptions`, applied to the `Include`s after it.
+    include_opts: include::Options,
 }
 
 /// Parses `text` (the file `file`) into a fixed-up tree; non-fatal
@@ -147,6 +151,7 @@ pub(crate) fn parse_with(
         global: None,
         directives,
         depth: 0,
+        include_opts: include::Options::default(),
     };
     p.parse_file(text, &file)?;
     if !p.stack.is_empty() {
@@ -279,6 +284,7 @@ impl Parser<'_> {
         }
         match lc {
             "include" => return self.include(args, &origin),
+            "includeoptions" => return self.include_options(args, &origin),
             "define" => {
                 let Some(label) = args.first() else {
                     return Err(directive_error("Define", "missing parameters", &origin));
@@ -457,6 +463,27 @@ impl Parser<'_> {
         self.tree.contexts.pop();
     }
 
+    /// `IncludeOptions` lives here rather than in mod_core because only the
+    /// parser acts on it. Server config only, as in 1.3.8.
+    fn include_options(&mut self, args: &[String], origin: &Origin) -> Result<(), ConfigError> {
+        const NAME: &str = "IncludeOptions";
+        let (kind, _) = self.current();
+        if kind != ContextKind::Server {
+            return Err(directive_error(
+                NAME,
+                format!("directive not allowed in {} context", kind.display_name()),
+                origin,
+            ));
+        }
+        if args.is_empty() {
+            return Err(directive_error(NAME, "wrong number of parameters", origin));
+        }
+        self.include_opts = include::Options::parse(args).map_err(|bad| {
+            directive_error(NAME, format!("unknown IncludeOption '{bad}'"), origin)
+        })?;
+        Ok(())
+    }
+
     fn include(&mut self, args: &[String], origin: &Origin) -> Result<(), ConfigError> {
         let Some(arg) = args.first() else {
             return Err(directive_error("Include", "missing parameters", origin));
@@ -475,11 +502,21 @@ impl Parser<'_> {
                 origin,
             ));
         }
-        for item in include::resolve(arg, self.loader) {
+        for item in include::resolve(arg, self.include_opts, self.loader) {
             let path = match item {
                 Item::Warning(w) => {
                     (self.warn)(w);
                     continue;
+                }
+                Item::WildcardDir(dir) => {
+                    (self.warn)(format!(
+                        "error: wildcard patterns not allowed in configuration directory name '{dir}'"
+                    ));
+                    return Err(directive_error(
+                        "Include",
+                        format!("error including '{arg}': Invalid argument"),
+                        origin,
+                    ));
                 }
                 Item::File(p) => p,
             };

@@ -669,6 +669,10 @@ fn unclosed_conditionals() {
 
 fn include_fs() -> FakeFs {
     FakeFs::new(&[
+        ("/etc/inc/t/a.conf", "ServerName a\n"),
+        ("/etc/inc/t/b.conf~", "Bogus\n"),
+        ("/etc/inc/t/c.swp", "Bogus\n"),
+        ("/etc/inc/t/.hidden", "Port 99\n"),
         ("/etc/inc/name.conf", "ServerName included\n"),
         ("/etc/inc/conf.d/10-port.conf", "Port 2121\n"),
         ("/etc/inc/conf.d/20-name.conf", "ServerName from-dir\n"),
@@ -728,6 +732,27 @@ fn includes_table() {
         (
             "<IfModule mod_absent.c>\nInclude /etc/inc/name.conf\n</IfModule>",
             None,
+            None,
+            &[],
+        ),
+        // `*` skips dotfiles; a directory include reads them.
+        ("Include /etc/inc/t/*a*", Some("a"), None, &[]),
+        ("Include /etc/inc/t/*hidden", None, None, &[]),
+        (
+            "IncludeOptions IgnoreTempFiles\nInclude /etc/inc/t",
+            Some("a"),
+            Some(99),
+            &[],
+        ),
+        (
+            "IncludeOptions IgnoreTempFiles\nInclude /etc/inc/t/*",
+            Some("a"),
+            None,
+            &[],
+        ),
+        (
+            "IncludeOptions IgnoreTempFiles AllowSymlinks IgnoreWildcards\nInclude /etc/inc/t/*.conf",
+            Some("a"),
             None,
             &[],
         ),
@@ -791,6 +816,65 @@ fn include_errors() {
             super::MAX_INCLUDE_DEPTH
         )]
     );
+    // Temp files are only skipped with IgnoreTempFiles, and a later
+    // IncludeOptions replaces the earlier one.
+    assert_eq!(
+        run("Include /etc/inc/t/*")[0],
+        "fatal: unknown configuration directive 'Bogus' on line 1 of '/etc/inc/t/b.conf~'"
+    );
+    assert_eq!(
+        run("IncludeOptions IgnoreTempFiles\nIncludeOptions AllowSymlinks\nInclude /etc/inc/t/*")
+            [0],
+        "fatal: unknown configuration directive 'Bogus' on line 1 of '/etc/inc/t/b.conf~'"
+    );
+    // ...and a file named explicitly is always read.
+    assert_eq!(
+        run("IncludeOptions IgnoreTempFiles\nInclude /etc/inc/t/c.swp")[0],
+        "fatal: unknown configuration directive 'Bogus' on line 1 of '/etc/inc/t/c.swp'"
+    );
+    let out = parse_in(
+        &mut include_fs(),
+        "IncludeOptions IgnoreWildcards\nInclude /etc/inc/*/x.conf",
+        &[],
+    );
+    assert_eq!(
+        out.result.map_err(|e| error_lines(&e)).err(),
+        Some(vec![
+            "fatal: Include: error including '/etc/inc/*/x.conf': Invalid argument on line 2 of '/etc/p.conf'"
+                .to_string()
+        ])
+    );
+    assert_eq!(
+        out.warnings,
+        ["error: wildcard patterns not allowed in configuration directory name '/etc/inc/*'"]
+    );
+    let f = "'/etc/p.conf'";
+    for (text, want) in [
+        (
+            "IncludeOptions",
+            format!("fatal: IncludeOptions: wrong number of parameters on line 1 of {f}"),
+        ),
+        (
+            "IncludeOptions ignoretempfiles",
+            format!(
+                "fatal: IncludeOptions: unknown IncludeOption 'ignoretempfiles' on line 1 of {f}"
+            ),
+        ),
+        (
+            "<Global>\nIncludeOptions IgnoreTempFiles\n</Global>",
+            format!(
+                "fatal: IncludeOptions: directive not allowed in <Global> context on line 2 of {f}"
+            ),
+        ),
+        (
+            "<VirtualHost 10.0.0.1>\nIncludeOptions IgnoreTempFiles\n</VirtualHost>",
+            format!(
+                "fatal: IncludeOptions: directive not allowed in <VirtualHost> context on line 2 of {f}"
+            ),
+        ),
+    ] {
+        assert_eq!(run(text), [want], "{text:?}");
+    }
     // Unclosed sections are reported against the main file, after all.
     assert_eq!(
         run("Include /etc/inc/open.conf"),
@@ -968,7 +1052,8 @@ fn suggestions_include_builtins() {
         [
             "fatal: unknown configuration directive 'Includ' on line 1 of '/etc/p.conf'"
                 .to_string(),
-            "fatal: Did you mean: Include".into(),
+            // Both are prefix matches (1.3.8 prints the same).
+            "fatal: Did you mean:\n  Include\n  IncludeOptions".into(),
         ]
     );
 }
@@ -1120,4 +1205,52 @@ fn parser_survives_random_token_soup() {
             }
         }
     }
+}
+
+#[test]
+fn symlinked_directories_are_not_directory_includes() {
+    // 1.3.8 lstat()s the Include path: `Include /link-to-dir` warns "Is a
+    // directory", while `Include /link-to-dir/` reads the directory.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).expect("mkdir");
+    std::fs::write(real.join("a.conf"), "Port 2121\n").expect("write");
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let opts = ParseOptions {
+        defines: Vec::new(),
+        modules: MODULES,
+    };
+    let run = |text: String| {
+        let mut warnings = Vec::new();
+        let mut warn = |w: String| warnings.push(w);
+        let t = parser::parse_with(
+            text.as_bytes(),
+            "/etc/p.conf",
+            &opts,
+            &mut super::FsLoader,
+            &env,
+            &mut warn,
+        )
+        .expect("parses");
+        (t.get(t.main_server(), &PORT).copied(), warnings)
+    };
+    assert_eq!(
+        run(format!("Include {}", link.display())),
+        (
+            None,
+            vec![format!(
+                "warning: unable to include '{}': Is a directory",
+                link.display()
+            )]
+        )
+    );
+    assert_eq!(
+        run(format!("Include {}/", link.display())),
+        (Some(2121), vec![])
+    );
+    assert_eq!(
+        run(format!("Include {}", real.display())),
+        (Some(2121), vec![])
+    );
 }
