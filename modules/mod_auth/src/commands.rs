@@ -1,6 +1,9 @@
 //! USER, PASS, ACCT and REIN (RFC 959 §4.1.1), with ProFTPD's replies
 //! (spec/commands.md §1.2).
 
+use std::io::Read;
+use std::path::Path;
+
 use proftpd_api::cmd::CmdClass;
 use proftpd_api::module::{CmdEntry, HelpEntry, ModRet};
 use proftpd_api::session::{CmdCtx, Disconnect, Timer};
@@ -126,6 +129,10 @@ fn succeed(
         .unwrap_or(DEFAULT_TIMEOUT_IDLE);
     let session_limit = s.get(&TIMEOUT_SESSION).copied().unwrap_or(0);
     let grant = s.get(&ACCESS_GRANT_MSG).cloned();
+    let display = s.get(&DISPLAY_LOGIN).cloned();
+    let cwd_shown = s.cwd.clone();
+    let peer = s.peer_name.clone();
+    let local = s.local_ip();
     ctx.host.set_timer(Timer::Login, None);
     ctx.host.set_timer(Timer::Idle, Some(idle));
     if session_limit > 0 {
@@ -136,12 +143,62 @@ fn succeed(
     } else {
         log::info!(target: "auth.info", "USER {name}: Login successful.");
     }
+    if let Some(path) = display {
+        for line in display_lines(Path::new(&path), name, &cwd_shown, &peer, &local) {
+            ctx.reply(230, line);
+        }
+    }
     let text = match grant {
         Some(msg) => msg.replace("%u", name),
         None if anon => "Anonymous access granted, restrictions apply".to_string(),
         None => format!("User {name} logged in"),
     };
     ctx.reply(230, text);
+}
+
+/// The lines of the DisplayLogin file, read after the switch (so a path
+/// is seen inside the chroot, a relative one from the start directory),
+/// with the simple magic cookies expanded. A missing file shows nothing.
+fn display_lines(path: &Path, user: &str, cwd: &str, peer: &str, local: &str) -> Vec<String> {
+    // A welcome file is small; a huge one must not become a huge reply.
+    const MAX_DISPLAY_BYTES: u64 = 64 * 1024;
+    let Ok(file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let mut data = Vec::new();
+    if file.take(MAX_DISPLAY_BYTES).read_to_end(&mut data).is_err() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&data)
+        .lines()
+        .map(|l| expand_cookies(l.trim_end_matches('\r'), user, cwd, peer, local))
+        .collect()
+}
+
+/// `%U` user, `%C` directory, `%R` client, `%L` local address, `%%`;
+/// other cookies are left as written.
+fn expand_cookies(line: &str, user: &str, cwd: &str, peer: &str, local: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('U') => out.push_str(user),
+            Some('C') => out.push_str(cwd),
+            Some('R') => out.push_str(peer),
+            Some('L') => out.push_str(local),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
 }
 
 fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {

@@ -116,6 +116,13 @@ fn access_deny_msg(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     Ok(())
 }
 
+fn display_login(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    ctx.check_args(1, 1)?;
+    let path = ctx.args[0].clone();
+    ctx.add(&DISPLAY_LOGIN, path, Merge::Down);
+    Ok(())
+}
+
 fn user_alias(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     ctx.check_args(2, 2)?;
     let alias = UserAlias {
@@ -162,6 +169,7 @@ pub static DIRECTIVES: &[DirectiveEntry] = &[
     d("AuthOrder", Contexts::SVG, auth_order),
     d("DefaultChdir", Contexts::SVG, default_chdir),
     d("DefaultRoot", Contexts::SVG, default_root),
+    d("DisplayLogin", Contexts::SVGA, display_login),
     d("MaxLoginAttempts", Contexts::SVG, max_login_attempts),
     d("MaxPasswordSize", Contexts::SVG, max_password_size),
     d("RequireValidShell", Contexts::SVGA, require_valid_shell),

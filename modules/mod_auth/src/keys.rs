@@ -94,6 +94,8 @@ pub static ANON_REQUIRE_PASSWORD: ConfigKey<bool> = ConfigKey::new("AnonRequireP
 pub static TIMEOUT_LOGIN: ConfigKey<u32> = ConfigKey::new("TimeoutLogin");
 pub static TIMEOUT_SESSION: ConfigKey<u32> = ConfigKey::new("TimeoutSession");
 pub static ROOT_REVOKE: ConfigKey<RootRevoke> = ConfigKey::new("RootRevoke");
+/// `DisplayLogin path`: a file sent as 230- lines before the 230.
+pub static DISPLAY_LOGIN: ConfigKey<String> = ConfigKey::new("DisplayLogin");
 pub static ALLOW_EMPTY_PASSWORDS: ConfigKey<bool> = ConfigKey::new("AllowEmptyPasswords");
 
 /// Defaults of ProFTPD 1.3.8 for the keys above.

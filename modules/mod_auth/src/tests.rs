@@ -831,3 +831,32 @@ fn directive_errors() {
         ])
     );
 }
+
+#[test]
+fn display_login_comes_before_the_230() {
+    let f = std::env::temp_dir().join(format!("mod_auth_display_{}", std::process::id()));
+    std::fs::write(&f, "Hello %U,\r\nyou are in %C (100%%, %Z)\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut t = base_tree();
+    let main = t.main_server();
+    let path = f.display().to_string();
+    conf(&mut t, main, "DisplayLogin", &[&path]);
+    let mut h = host();
+    let mut s = session(t, &mut h);
+    let r = login(&mut s, &mut h, "bob", "secret");
+    let _ = std::fs::remove_file(&f);
+    assert_eq!(
+        r,
+        "230-Hello bob,\r\n you are in /srv/home/bob (100%, %Z)\r\n230 User bob logged in\r\n"
+    );
+    // Missing file: just the 230.
+    let mut t = base_tree();
+    let main = t.main_server();
+    conf(&mut t, main, "DisplayLogin", &["/no/such/welcome.msg"]);
+    let mut h = host();
+    let mut s = session(t, &mut h);
+    assert_eq!(
+        login(&mut s, &mut h, "bob", "secret"),
+        "230 User bob logged in\r\n"
+    );
+}
