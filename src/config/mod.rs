@@ -18,7 +18,10 @@
 //!   real one).
 //! - `suggest`: the "Did you mean" ranking of ProFTPD 1.3.8.
 //! - After the pass, `<Global>` is folded into every server and the tree is
-//!   renumbered without it (see `parser::fixup`).
+//!   renumbered without it (see `parser::fixup`): a directive handler may
+//!   look at the tree while parsing, but must not keep a `CtxId` in a
+//!   record's value. Empty `<Directory>` and `<Limit>` sections are dropped
+//!   when they close, as ProFTPD does.
 //!
 //! Error texts and exit behaviour were measured on ProFTPD 1.3.8 with
 //! `proftpd -t`. One deliberate difference: 1.3.8 treats an error inside an
