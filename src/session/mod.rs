@@ -158,7 +158,7 @@ pub fn run(start: SessionStart) -> i32 {
 /// `<server> (<client-name>[<client-ip>])`; the server part is the local
 /// address (1.3.8 without reverse DNS shows the IP).
 fn set_log_prefix(session: &Session) {
-    let _ = session;
+    crate::logging::set_session_prefix(&session.local_ip(), &session.peer_name, &session.peer_ip());
 }
 
 /// Logs the end of the session; returns the exit status.
