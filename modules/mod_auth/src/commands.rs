@@ -98,6 +98,13 @@ pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
     });
     match granted {
         Ok((pw, identity, cwd)) => {
+            if ctx.session.anon.is_some() {
+                // The e-mail address an anonymous user gave, for logs (%a).
+                let given = String::from_utf8_lossy(&ctx.cmd.arg).into_owned();
+                ctx.session
+                    .notes
+                    .insert("mod_auth.anon-passwd".to_string(), given);
+            }
             succeed(ctx, &name, &pw.name, identity, cwd);
             ModRet::Handled
         }

@@ -513,6 +513,10 @@ fn anonymous_login_through_an_alias() {
     );
     assert_eq!(s.anon, Some(anon));
     assert_eq!(s.user.as_deref(), Some("anonymous"));
+    assert_eq!(
+        s.notes.get("mod_auth.anon-passwd").map(String::as_str),
+        Some("me@example.com")
+    );
     let id = &h.switched[0];
     assert_eq!(id.user, "ftp");
     assert_eq!((id.uid, id.gid), (2100, 2200));
