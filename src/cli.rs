@@ -285,11 +285,10 @@ pub fn parse(args: &[String], modules: &[&'static ModuleDef]) -> Parsed {
                         out("Checking syntax of configuration file\n");
                         o.configtest = true;
                     }
-                    'p' => {
-                        if arg != "0" && arg != "1" {
-                            log::error!("fatal: -p requires Boolean (0|1) parameter");
-                            return Parsed::Exit(1);
-                        }
+                    // Accepted and ignored (deprecated), but still checked.
+                    'p' if arg != "0" && arg != "1" => {
+                        log::error!("fatal: -p requires Boolean (0|1) parameter");
+                        return Parsed::Exit(1);
                     }
                     'c' => o.config = PathBuf::from(arg),
                     'd' => {
@@ -624,7 +623,7 @@ mod tests {
     fn usage_has_1_3_8_shape() {
         assert!(USAGE.starts_with("usage: proftpd [options]\n -h, --help\n"));
         assert!(USAGE.ends_with(" -6, --ipv6\n     Support IPv6 connections\n"));
-        assert_eq!(USAGE.lines().count(), 37);
+        assert_eq!(USAGE.lines().count(), 35);
     }
 
     #[test]

@@ -119,14 +119,12 @@ pub fn run(start: MasterStart) -> i32 {
     };
     let mut config = config;
     if let Err(e) = master.bind_all(&mut config) {
-        log::error!("{e}");
+        e.log_startup();
         return 1;
     }
+    // No listener at all (every server has Port 0) is not an error in
+    // 1.3.8: the daemon starts and idles.
     master.config = Arc::new(config);
-    if master.listeners.is_empty() {
-        log::error!("error: no valid servers configured");
-        return 1;
-    }
 
     if !log.nodaemon {
         match daemonize() {
@@ -206,10 +204,24 @@ pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
 
 /// Why binding failed, with ProFTPD's wording.
 #[derive(Debug, thiserror::Error)]
-#[error("fatal: unable to bind to {addr}: {why}")]
+#[error("Failed binding to {}, port {}: {why}", .addr.ip(), .addr.port())]
 struct BindError {
     addr: SocketAddr,
     why: String,
+}
+
+impl BindError {
+    /// The advice 1.3.8 logs after a failed bind at startup.
+    fn log_startup(&self) {
+        let (ip, port) = (self.addr.ip(), self.addr.port());
+        log::error!("{self}");
+        log::error!("Check the ServerType directive to ensure you are configured correctly");
+        log::error!(
+            "Check to see if inetd/xinetd, or another proftpd instance, is already using \
+             {ip}, port {port}"
+        );
+        log::error!("Unable to start proftpd; check logs for more details");
+    }
 }
 
 impl Master {
