@@ -190,19 +190,27 @@ pub fn session_drop_with(uid: u32, gid: u32, policy: &CapsPolicy) -> Result<(), 
     if !r.effective.is_root() {
         unistd::seteuid(Uid::from_raw(0)).map_err(sys("seteuid(0)"))?;
     }
+    // The capability trim needs euid 0, so it comes first; if it fails
+    // the ids are still dropped before the error is returned, so that a
+    // caller that only logs it does not go on as full root.
     #[cfg(target_os = "linux")]
-    if !policy.disabled {
-        caps::pre_login_trim(&policy.keep)?;
-    }
+    let trimmed = if policy.disabled {
+        Ok(())
+    } else {
+        caps::pre_login_trim(&policy.keep)
+    };
     #[cfg(not(target_os = "linux"))]
-    let _ = policy;
+    let trimmed: Result<(), PrivError> = {
+        let _ = policy;
+        Ok(())
+    };
     // The master's supplementary groups (root's) must not follow the
     // session: before login it acts as User/Group and nothing more.
     unistd::setgroups(&[Gid::from_raw(gid)]).map_err(sys("setgroups"))?;
     // Group first: changing it needs the root we give up on the next line.
     unistd::setegid(Gid::from_raw(gid)).map_err(sys("setegid"))?;
     unistd::seteuid(Uid::from_raw(uid)).map_err(sys("seteuid"))?;
-    Ok(())
+    trimmed
 }
 
 /// Temporary root: raises the effective uid/gid to 0 and puts the previous

@@ -379,3 +379,23 @@ fn disabled_caps_are_left_alone() {
     })
     .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn session_drop_still_drops_ids_when_capabilities_fail() {
+    skip_if_not_root!("session_drop_still_drops_ids_when_capabilities_fail");
+    in_child(|| {
+        let policy = CapsPolicy {
+            disabled: false,
+            keep: vec!["CAP_NOPE".into()],
+        };
+        let res = session_drop_with(NOBODY, NOBODY, &policy);
+        if !matches!(res, Err(PrivError::Caps(_))) {
+            return Err(format!("expected a caps error, got {res:?}"));
+        }
+        if unistd::geteuid().as_raw() != NOBODY || unistd::getegid().as_raw() != NOBODY {
+            return Err("ids not dropped".into());
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
