@@ -9,7 +9,9 @@
 //!   backslash and the newline vanish and the next line's text (leading
 //!   blanks included) is appended. `x\ ` (blank after the backslash) does
 //!   not continue. A logical line reports the number of the physical line
-//!   it *ends* on, as ProFTPD's messages do.
+//!   it *ends* on, as ProFTPD's messages do; ProFTPD numbers lines by the
+//!   newlines read, so a last line without a newline gets the number of
+//!   the line before it (line 0 in a one-line file without a newline).
 //! - Words are separated by ASCII white space. A word that starts with `#`
 //!   (outside quotes) ends the line; `a#b` is literal. So a line whose first
 //!   word starts with `#` is a comment.
@@ -60,8 +62,13 @@ pub fn logical_lines(text: &[u8]) -> Vec<(u32, Vec<u8>)> {
     let mut cur: Vec<u8> = Vec::new();
     let mut continuing = false;
     let mut lineno: u32 = 0;
-    for raw in text.split(|&b| b == b'\n') {
-        lineno = lineno.saturating_add(1);
+    let mut pieces = text.split(|&b| b == b'\n').peekable();
+    while let Some(raw) = pieces.next() {
+        // ProFTPD counts newlines: a last line without one keeps the
+        // number of the line before it ("line 0" for a one-line file).
+        if pieces.peek().is_some() {
+            lineno = lineno.saturating_add(1);
+        }
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let (body, cont) = match raw.strip_suffix(b"\\") {
             Some(body) => (body, true),
@@ -279,7 +286,8 @@ mod tests {
                     vec!["ServerName".into(), "a b".into(), "c".into(), "d".into()]
                 ),
                 (6, vec!["Bogus".into()]),
-                (7, vec!["last".into()]),
+                // No newline after it: numbered like the line before.
+                (6, vec!["last".into()]),
             ]
         );
     }
@@ -294,12 +302,18 @@ mod tests {
         }
         // Blank after the backslash: no continuation.
         assert_eq!(
-            non_blank(b"a\\ \nb"),
+            non_blank(b"a\\ \nb\n"),
             vec![(1, b"a\\ ".to_vec()), (2, b"b".to_vec())]
         );
+        // A last line without a newline keeps the previous number.
+        assert_eq!(
+            non_blank(b"a\nb"),
+            vec![(1, b"a".to_vec()), (1, b"b".to_vec())]
+        );
+        assert_eq!(non_blank(b"a"), vec![(0, b"a".to_vec())]);
         // Continuation at end of file.
-        assert_eq!(non_blank(b"a\\"), vec![(1, b"a".to_vec())]);
-        assert_eq!(non_blank(b"a\\\n"), vec![(2, b"a".to_vec())]);
+        assert_eq!(non_blank(b"a\\"), vec![(0, b"a".to_vec())]);
+        assert_eq!(non_blank(b"a\\\n"), vec![(1, b"a".to_vec())]);
         // CRLF continuation.
         assert_eq!(non_blank(b"a\\\r\nb\r\n"), vec![(2, b"ab".to_vec())]);
         assert_eq!(non_blank(b""), Vec::<(u32, Vec<u8>)>::new());

@@ -165,11 +165,10 @@ pub(crate) fn parse_with(
     Ok(fixup(&p.tree, p.global))
 }
 
-/// The number ProFTPD gives the last line of a file.
+/// The number ProFTPD gives the end of a file: the newlines it read.
 fn last_line_number(text: &[u8]) -> u32 {
     let newlines = text.iter().filter(|&&b| b == b'\n').count();
-    let partial = usize::from(!text.is_empty() && !text.ends_with(b"\n"));
-    u32::try_from(newlines + partial).unwrap_or(u32::MAX)
+    u32::try_from(newlines).unwrap_or(u32::MAX)
 }
 
 fn directive_error(name: &str, message: impl Into<String>, origin: &Origin) -> ConfigError {

@@ -127,15 +127,18 @@ fn parse(text: &str) -> Result<ConfigTree, ConfigError> {
     parse_in(&mut FakeFs::default(), text, &[]).result
 }
 
+/// Parses `text` as a file ending in a newline, as real ones do (see
+/// `line_numbers_without_final_newline` for the other case).
 fn ok(text: &str) -> ConfigTree {
-    match parse(text) {
+    match parse(&format!("{text}\n")) {
         Ok(t) => t,
         Err(e) => panic!("unexpected error for {text:?}: {:?}", error_lines(&e)),
     }
 }
 
+/// The error lines for `text` as a file ending in a newline.
 fn err(text: &str) -> Vec<String> {
-    match parse(text) {
+    match parse(&format!("{text}\n")) {
         Ok(_) => panic!("expected an error for {text:?}"),
         Err(e) => error_lines(&e),
     }
@@ -635,13 +638,13 @@ fn defines_are_recorded() {
 fn unclosed_conditionals() {
     let f = "'/etc/p.conf'";
     let table = [
-        ("<IfModule mod_absent.c>\nfoo\n", "<IfModule>", 2),
+        ("<IfModule mod_absent.c>\nfoo", "<IfModule>", 2),
         (
-            "<IfModule mod_absent.c>\n<IfModule x>\n</IfModule>\n",
+            "<IfModule mod_absent.c>\n<IfModule x>\n</IfModule>",
             "<IfModule>",
             3,
         ),
-        ("<IfDefine FOO>\nServerName x\n\n", "<IfDefine>", 3),
+        ("<IfDefine FOO>\nServerName x\n\n", "<IfDefine>", 4),
         ("<IfDefine FOO>\nServerName x", "<IfDefine>", 2),
     ];
     for (text, name, line) in table {
@@ -795,7 +798,7 @@ fn included_text_keeps_its_context_and_origin() {
 
 #[test]
 fn include_errors() {
-    let run = |text: &str| match parse_in(&mut include_fs(), text, &[]).result {
+    let run = |text: &str| match parse_in(&mut include_fs(), &format!("{text}\n"), &[]).result {
         Ok(_) => panic!("expected an error for {text:?}"),
         Err(e) => error_lines(&e),
     };
@@ -834,7 +837,7 @@ fn include_errors() {
     );
     let out = parse_in(
         &mut include_fs(),
-        "IncludeOptions IgnoreWildcards\nInclude /etc/inc/*/x.conf",
+        "IncludeOptions IgnoreWildcards\nInclude /etc/inc/*/x.conf\n",
         &[],
     );
     assert_eq!(
@@ -1253,4 +1256,34 @@ fn symlinked_directories_are_not_directory_includes() {
         run(format!("Include {}", real.display())),
         (Some(2121), vec![])
     );
+}
+
+#[test]
+fn line_numbers_without_final_newline() {
+    // 1.3.8 numbers lines by the newlines it has read, so a last line
+    // without one carries the previous number (measured: "line 0" for a
+    // one-line file, "line 1" for `ServerName x\nBogusZ`).
+    let f = "'/etc/p.conf'";
+    let table = [
+        (
+            "<Anonymous rel>",
+            "<Anonymous>: (rel) absolute pathname required on line 0",
+        ),
+        ("Port 21\nPort", "Port: missing parameters on line 1"),
+        ("Port 21\nPort\n", "Port: missing parameters on line 2"),
+        ("Port 21\nPort\\\n", "Port: missing parameters on line 2"),
+        (
+            "Port 21\nPort \\\nx y\\\n",
+            "Port: invalid number: 'x' on line 3",
+        ),
+        ("Port 21\r\nPort\r", "Port: missing parameters on line 1"),
+        (
+            "<IfDefine FOO>\nServerName x",
+            "<IfDefine>: unclosed <IfDefine> context on line 1",
+        ),
+    ];
+    for (text, want) in table {
+        let got = parse(text).map_err(|e| error_lines(&e)).err();
+        assert_eq!(got, Some(vec![format!("fatal: {want} of {f}")]), "{text:?}");
+    }
 }
