@@ -255,6 +255,15 @@ fn facility_of(name: &str) -> syslog::Facility {
 }
 
 fn open_syslog(facility: &str) -> Sink {
+    match open_syslog_at(facility, None) {
+        Some(sys) => Sink::Syslog(Box::new(sys)),
+        // No syslog daemon (containers): nothing to log to, as ProFTPD.
+        None => Sink::Discard,
+    }
+}
+
+/// Connects to syslog (`/dev/log` and the usual fallbacks, or `path`).
+fn open_syslog_at(facility: &str, path: Option<&Path>) -> Option<SyslogSink> {
     let facility = facility_of(facility);
     let formatter = syslog::Formatter3164 {
         facility,
@@ -262,11 +271,34 @@ fn open_syslog(facility: &str) -> Sink {
         process: "proftpd".into(),
         pid: std::process::id(),
     };
-    match syslog::unix(formatter) {
-        Ok(logger) => Sink::Syslog(Box::new(SyslogSink { logger, facility })),
-        // No syslog daemon (containers): nothing to log to, as ProFTPD.
-        Err(_) => Sink::Discard,
-    }
+    let logger = match path {
+        Some(p) => syslog::unix_custom(formatter, p),
+        None => syslog::unix(formatter),
+    };
+    logger.ok().map(|logger| SyslogSink { logger, facility })
+}
+
+/// Sends one message: under this process's pid (a child's differs from
+/// the master that connected), auth messages under LOG_AUTHPRIV.
+fn write_syslog(sys: &mut SyslogSink, pid: u32, prio: SyslogLevel, auth: bool, text: String) {
+    sys.logger.formatter.pid = pid;
+    sys.logger.formatter.facility = if auth {
+        syslog::Facility::LOG_AUTHPRIV
+    } else {
+        sys.facility
+    };
+    let l = &mut sys.logger;
+    let _ = match prio {
+        SyslogLevel::Emerg => l.emerg(text),
+        SyslogLevel::Alert => l.alert(text),
+        SyslogLevel::Crit => l.crit(text),
+        SyslogLevel::Error => l.err(text),
+        SyslogLevel::Warn => l.warning(text),
+        SyslogLevel::Notice => l.notice(text),
+        SyslogLevel::Info => l.info(text),
+        SyslogLevel::Debug => l.debug(text),
+    };
+    sys.logger.formatter.facility = sys.facility;
 }
 
 /// The ProFTPD priority of a record, and whether it is an auth message.
@@ -355,24 +387,7 @@ impl log::Log for Backend {
                     w => format!("{}: {msg}", &w[1..]),
                 };
                 if let Sink::Syslog(sys) = &mut st.sink {
-                    sys.logger.formatter.pid = pid;
-                    sys.logger.formatter.facility = if auth {
-                        syslog::Facility::LOG_AUTHPRIV
-                    } else {
-                        sys.facility
-                    };
-                    let l = &mut sys.logger;
-                    let _ = match prio {
-                        SyslogLevel::Emerg => l.emerg(text),
-                        SyslogLevel::Alert => l.alert(text),
-                        SyslogLevel::Crit => l.crit(text),
-                        SyslogLevel::Error => l.err(text),
-                        SyslogLevel::Warn => l.warning(text),
-                        SyslogLevel::Notice => l.notice(text),
-                        SyslogLevel::Info => l.info(text),
-                        SyslogLevel::Debug => l.debug(text),
-                    };
-                    sys.logger.formatter.facility = sys.facility;
+                    write_syslog(sys, pid, prio, auth, text);
                 }
             }
         }
@@ -447,6 +462,38 @@ mod tests {
         assert_eq!(rec(log::Level::Info, "auth"), (SyslogLevel::Notice, true));
         assert_eq!(rec(log::Level::Warn, "a"), (SyslogLevel::Warn, false));
         assert_eq!(rec(log::Level::Trace, "a").0, SyslogLevel::Debug);
+    }
+
+    #[test]
+    fn syslog_uses_the_facility_and_authpriv_for_auth() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log");
+        let server = std::os::unix::net::UnixDatagram::bind(&path).expect("bind");
+        server
+            .set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .expect("timeout");
+        let mut sys = open_syslog_at("local3", Some(&path)).expect("connect");
+        let mut recv = || {
+            let mut buf = [0u8; 512];
+            let n = server.recv(&mut buf).expect("recv");
+            String::from_utf8_lossy(&buf[..n]).into_owned()
+        };
+        write_syslog(&mut sys, 42, SyslogLevel::Notice, false, "hello".into());
+        let m = recv();
+        // local3 (19) * 8 + notice (5) = 157.
+        assert!(m.starts_with("<157>"), "{m}");
+        assert!(m.ends_with("proftpd[42]: hello"), "{m}");
+        write_syslog(
+            &mut sys,
+            43,
+            SyslogLevel::Info,
+            true,
+            "USER x: Login successful.".into(),
+        );
+        let m = recv();
+        // authpriv (10) * 8 + info (6) = 86.
+        assert!(m.starts_with("<86>"), "{m}");
+        assert!(m.ends_with("proftpd[43]: USER x: Login successful."), "{m}");
     }
 
     #[test]

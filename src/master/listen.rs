@@ -158,6 +158,24 @@ pub fn bind(want: &Want, port: Option<u16>, backlog: i32) -> std::io::Result<Tcp
     if let Some(p) = port {
         addr.set_port(p);
     }
+    match bind_addr(want, addr, backlog) {
+        // A kernel without IPv6 (some containers): the IPv4 wildcard
+        // still serves, as ProFTPD falls back to AF_INET.
+        Err(e)
+            if want.dual_stack
+                && matches!(
+                    e.raw_os_error(),
+                    Some(libc::EAFNOSUPPORT) | Some(libc::EADDRNOTAVAIL)
+                ) =>
+        {
+            let v4 = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), addr.port());
+            bind_addr(want, v4, backlog)
+        }
+        r => r,
+    }
+}
+
+fn bind_addr(want: &Want, addr: SocketAddr, backlog: i32) -> std::io::Result<TcpListener> {
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     sock.set_reuse_address(true)?;
     if addr.is_ipv6() {
