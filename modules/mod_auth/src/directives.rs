@@ -133,6 +133,16 @@ fn user_alias(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     Ok(())
 }
 
+fn user_password(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    ctx.check_args(2, 2)?;
+    let v = UserPassword {
+        user: ctx.args[0].clone(),
+        hash: ctx.args[1].clone(),
+    };
+    ctx.add(&USER_PASSWORD, v, Merge::DownMulti);
+    Ok(())
+}
+
 fn root_revoke(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     ctx.check_args(1, 1)?;
     let v = if ctx.args[0].eq_ignore_ascii_case("UseNonCompliantActiveTransfers")
@@ -179,4 +189,5 @@ pub static DIRECTIVES: &[DirectiveEntry] = &[
     d("TimeoutSession", Contexts::SVGA, timeout_session),
     d("UseFtpUsers", Contexts::SVGA, use_ftp_users),
     d("UserAlias", Contexts::SVGA, user_alias),
+    d("UserPassword", Contexts::SVGA, user_password),
 ];

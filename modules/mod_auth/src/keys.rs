@@ -79,6 +79,15 @@ pub struct UserAlias {
     pub user: String,
 }
 
+/// `UserPassword user hash`: a password hash that replaces the auth
+/// modules' check for that user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPassword {
+    pub user: String,
+    pub hash: String,
+}
+
+pub static USER_PASSWORD: ConfigKey<UserPassword> = ConfigKey::new("UserPassword");
 pub static AUTH_ORDER: ConfigKey<Vec<AuthOrderEntry>> = ConfigKey::new("AuthOrder");
 pub static DEFAULT_ROOT: ConfigKey<PathRule> = ConfigKey::new("DefaultRoot");
 pub static DEFAULT_CHDIR: ConfigKey<PathRule> = ConfigKey::new("DefaultChdir");

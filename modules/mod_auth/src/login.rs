@@ -327,8 +327,17 @@ pub fn decide(
         if password.is_empty() && !session.get(&ALLOW_EMPTY_PASSWORDS).copied().unwrap_or(true) {
             return Err(Denial::Reason("Empty password not allowed".into()));
         }
-        dispatch::authenticate(session, host, &real, password)
-            .map_err(|code: AuthCode| Denial::Reason(code.log_text().into()))?;
+        let override_hash = session
+            .config
+            .get_all(session.top_ctx(), &USER_PASSWORD)
+            .into_iter()
+            .find(|u| u.user == login || u.user == real)
+            .map(|u| u.hash.clone());
+        let checked = match override_hash {
+            Some(hash) => dispatch::check(session, host, &hash, &real, password),
+            None => dispatch::authenticate(session, host, &real, password),
+        };
+        checked.map_err(|code: AuthCode| Denial::Reason(code.log_text().into()))?;
     }
     dispatch::authorize(session, host, &real)
         .map_err(|code| Denial::Reason(code.log_text().into()))?;

@@ -864,3 +864,19 @@ fn display_login_comes_before_the_230() {
         "230 User bob logged in\r\n"
     );
 }
+
+#[test]
+fn user_password_overrides_the_module_hash() {
+    let mut t = base_tree();
+    let main = t.main_server();
+    conf(&mut t, main, "UserPassword", &["bob", "plain=other"]);
+    let mut h = host();
+    let mut s = session(t.clone(), &mut h);
+    assert_eq!(login(&mut s, &mut h, "bob", "secret"), INCORRECT);
+    let mut h = host();
+    let mut s = session(t, &mut h);
+    assert_eq!(
+        login(&mut s, &mut h, "bob", "other"),
+        "230 User bob logged in\r\n"
+    );
+}
