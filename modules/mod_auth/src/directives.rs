@@ -66,6 +66,31 @@ bool_directive!(root_login, ROOT_LOGIN);
 bool_directive!(use_ftp_users, USE_FTP_USERS);
 bool_directive!(anon_require_password, ANON_REQUIRE_PASSWORD);
 bool_directive!(allow_empty_passwords, ALLOW_EMPTY_PASSWORDS);
+bool_directive!(auth_alias_only, AUTH_ALIAS_ONLY);
+
+fn anon_reject_passwords(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    ctx.check_args(1, 2)?;
+    let nocase = match ctx.args.get(1).map(String::as_str) {
+        None => false,
+        Some(f) if f.eq_ignore_ascii_case("[NC]") || f.eq_ignore_ascii_case("[nocase]") => true,
+        Some(f) => return Err(ctx.error(format!("unknown flags '{f}'"))),
+    };
+    let raw = &ctx.args[0];
+    let (negate, pat) = match raw.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, raw.as_str()),
+    };
+    let re = regex::RegexBuilder::new(pat)
+        .case_insensitive(nocase)
+        .build()
+        .map_err(|e| ctx.error(format!("'{pat}' failed regex compilation: {e}")))?;
+    ctx.add(
+        &ANON_REJECT_PASSWORDS,
+        RejectPasswords { re, negate },
+        Merge::Down,
+    );
+    Ok(())
+}
 
 fn max_login_attempts(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     ctx.check_args(1, 1)?;
@@ -176,6 +201,8 @@ pub static DIRECTIVES: &[DirectiveEntry] = &[
     d("AccessGrantMsg", Contexts::SVGA, access_grant_msg),
     d("AllowEmptyPasswords", Contexts::SVGA, allow_empty_passwords),
     d("AnonRequirePassword", Contexts::ANON, anon_require_password),
+    d("AnonRejectPasswords", Contexts::ANON, anon_reject_passwords),
+    d("AuthAliasOnly", Contexts::SVG, auth_alias_only),
     d("AuthOrder", Contexts::SVG, auth_order),
     d("DefaultChdir", Contexts::SVG, default_chdir),
     d("DefaultRoot", Contexts::SVG, default_root),

@@ -88,6 +88,24 @@ pub struct UserPassword {
 }
 
 pub static USER_PASSWORD: ConfigKey<UserPassword> = ConfigKey::new("UserPassword");
+/// `AnonRejectPasswords [!]pattern [[NC]]`: anonymous passwords that are
+/// refused (or, with `!`, the only ones accepted).
+#[derive(Debug, Clone)]
+pub struct RejectPasswords {
+    pub re: regex::Regex,
+    pub negate: bool,
+}
+
+impl RejectPasswords {
+    pub fn rejects(&self, password: &str) -> bool {
+        self.re.is_match(password) != self.negate
+    }
+}
+
+pub static ANON_REJECT_PASSWORDS: ConfigKey<RejectPasswords> =
+    ConfigKey::new("AnonRejectPasswords");
+/// `AuthAliasOnly on|off`: only names given by a UserAlias may log in.
+pub static AUTH_ALIAS_ONLY: ConfigKey<bool> = ConfigKey::new("AuthAliasOnly");
 pub static AUTH_ORDER: ConfigKey<Vec<AuthOrderEntry>> = ConfigKey::new("AuthOrder");
 pub static DEFAULT_ROOT: ConfigKey<PathRule> = ConfigKey::new("DefaultRoot");
 pub static DEFAULT_CHDIR: ConfigKey<PathRule> = ConfigKey::new("DefaultChdir");

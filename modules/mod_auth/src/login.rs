@@ -305,7 +305,14 @@ pub fn decide(
         Some((_, user)) => user.clone(),
         None => resolve_alias(session, login),
     };
-    let Some(pw) = dispatch::getpwnam(session, host, &real) else {
+    // AuthAliasOnly: a real account name is as good as unknown here.
+    let alias_refused = real == login && session.get(&AUTH_ALIAS_ONLY).copied().unwrap_or(false);
+    let found = if alias_refused {
+        None
+    } else {
+        dispatch::getpwnam(session, host, &real)
+    };
+    let Some(pw) = found else {
         // Spend about the time a real check takes, so the reply's delay
         // does not tell unknown users from wrong passwords.
         let _ = host.crypt_check(password, TIMING_DUMMY_HASH);
@@ -323,6 +330,14 @@ pub fn decide(
             .get(&ANON_REQUIRE_PASSWORD)
             .copied()
             .unwrap_or(false);
+    if anon_free
+        && let Some(rule) = session.get(&ANON_REJECT_PASSWORDS)
+        && rule.rejects(&String::from_utf8_lossy(password))
+    {
+        return Err(Denial::Line(format!(
+            "ANON {login}: AnonRejectPasswords denies login"
+        )));
+    }
     if !anon_free {
         if password.is_empty() && !session.get(&ALLOW_EMPTY_PASSWORDS).copied().unwrap_or(true) {
             return Err(Denial::Reason("Empty password not allowed".into()));

@@ -880,3 +880,42 @@ fn user_password_overrides_the_module_hash() {
         "230 User bob logged in\r\n"
     );
 }
+
+#[test]
+fn auth_alias_only_refuses_real_names() {
+    let mut t = base_tree();
+    let main = t.main_server();
+    conf(&mut t, main, "AuthAliasOnly", &["on"]);
+    conf(&mut t, main, "UserAlias", &["robert", "bob"]);
+    let mut h = host();
+    let mut s = session(t.clone(), &mut h);
+    assert_eq!(login(&mut s, &mut h, "bob", "secret"), INCORRECT);
+    let mut h = host();
+    let mut s = session(t, &mut h);
+    assert_eq!(
+        login(&mut s, &mut h, "robert", "secret"),
+        "230 User robert logged in\r\n"
+    );
+}
+
+#[test]
+fn anon_reject_passwords() {
+    let mut t = base_tree();
+    let anon = add_anon(&mut t, "/srv/ftp", "ftp", None);
+    conf(&mut t, anon, "RequireValidShell", &["off"]);
+    conf(&mut t, anon, "AnonRejectPasswords", &["^MOZILLA@", "[NC]"]);
+    let mut h = host();
+    let mut s = session(t.clone(), &mut h);
+    assert_eq!(
+        crate::login::decide(&mut s, &mut h, "ftp", b"mozilla@").err(),
+        Some(Denial::Line(
+            "ANON ftp: AnonRejectPasswords denies login".into()
+        ))
+    );
+    let mut h = host();
+    let mut s = session(t, &mut h);
+    assert_eq!(
+        login(&mut s, &mut h, "ftp", "me@example.com"),
+        "230 Anonymous access granted, restrictions apply\r\n"
+    );
+}
