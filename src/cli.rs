@@ -508,6 +508,10 @@ pub fn main() -> i32 {
         }
         return 0;
     }
+    if let Err(e) = master::init_modules(&tree, &modules) {
+        log::error!("fatal: {e}");
+        return 1;
+    }
     let modules: Arc<[&'static ModuleDef]> = modules.into();
     let server_type = tree
         .get(main, &keys::SERVER_TYPE)

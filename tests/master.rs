@@ -433,3 +433,57 @@ fn sighup_with_good_config_rebinds() {
     assert!(d.alive());
     assert!(exchange(before[0], Duration::from_secs(5)).is_some());
 }
+
+/// Reads the first reply line (the banner).
+fn banner(addr: SocketAddr) -> String {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while !got.ends_with(b"\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    text(&got)
+}
+
+fn port_file(d: &Daemon) -> Vec<SocketAddr> {
+    std::fs::read_to_string(d.conf.file("ports"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.parse().ok())
+        .collect()
+}
+
+#[test]
+fn sighup_binds_new_listeners_and_keeps_the_old_ones() {
+    let c = Conf::new(BASE);
+    let mut d = Daemon::start(c);
+    let first = d.addrs[0];
+    assert!(banner(first).starts_with("220 "), "{}", d.stderr());
+    d.conf.write(&format!(
+        "{BASE}<VirtualHost 127.0.0.1>\nServerName \"Second\"\nPort 0\n</VirtualHost>\n"
+    ));
+    d.signal(Signal::SIGHUP);
+    let addrs = wait_for(Duration::from_secs(3), || {
+        let a = port_file(&d);
+        (a.len() == 2).then_some(a)
+    })
+    .unwrap_or_else(|| panic!("no second listener\n{}", d.stderr()));
+    // The main server's socket was kept (same port), the vhost got its own.
+    assert_eq!(addrs[0], first);
+    assert_ne!(addrs[1].port(), first.port());
+    assert!(d.alive());
+    // Both ports are served by the server configured for them: the
+    // ephemeral port was recorded as that server's Port.
+    assert!(banner(first).starts_with("220 "), "{}", d.stderr());
+    let b = banner(addrs[1]);
+    assert!(
+        b.starts_with("220 ") && b.contains("Second"),
+        "{b:?}\n{}",
+        d.stderr()
+    );
+}

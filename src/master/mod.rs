@@ -77,6 +77,27 @@ struct Master {
     pid_file: Option<PathBuf>,
 }
 
+/// Runs every module's `init` in the master (load order) against `tree`
+/// and hands the session-event listeners they registered to the session
+/// runtime, which every child inherits through fork. Called at startup and
+/// after each successful reparse.
+pub fn init_modules(
+    tree: &ConfigTree,
+    modules: &[&'static ModuleDef],
+) -> Result<(), proftpd_api::module::InitError> {
+    let mut reg = proftpd_api::module::MasterRegistrar {
+        config: tree,
+        session_events: Vec::new(),
+    };
+    for m in modules {
+        if let Some(init) = m.init {
+            init(&mut reg)?;
+        }
+    }
+    session::events::set_listeners(reg.session_events);
+    Ok(())
+}
+
 /// A server's FQDN for the log prefix.
 pub fn server_fqdn(tree: &ConfigTree, server: CtxId, opts: &Options, hostname: &str) -> String {
     listen::fqdn(tree, server, opts.serveraddr.as_deref(), hostname)
@@ -256,23 +277,25 @@ impl Master {
         for want in wants {
             if let Some(l) = old.remove(&want) {
                 new.push((l, true));
-                continue;
-            }
-            let port = want.owner.and_then(|s| ephemeral.get(&s).copied());
-            match listen::bind(&want, port, pol.backlog) {
-                Ok(sock) => {
-                    let token = Token(self.next_token);
-                    self.next_token += 1;
-                    new.push((Listener { want, sock, token }, false));
+            } else {
+                let port = want.owner.and_then(|s| ephemeral.get(&s).copied());
+                match listen::bind(&want, port, pol.backlog) {
+                    Ok(sock) => {
+                        let token = Token(self.next_token);
+                        self.next_token += 1;
+                        new.push((Listener { want, sock, token }, false));
+                    }
+                    Err(e) => {
+                        failed = Some(BindError {
+                            addr: want.addr,
+                            why: logging::strerror(&e),
+                        });
+                        break;
+                    }
                 }
-                Err(e) => {
-                    failed = Some(BindError {
-                        addr: want.addr,
-                        why: logging::strerror(&e),
-                    });
-                    break;
-                }
             }
+            // Kept or new, an ephemeral socket's port goes into the tree
+            // (a reparsed tree says Port 0 again).
             if let Some((l, _)) = new.last() {
                 if let (Some(server), Ok(local)) = (l.want.owner, l.sock.local_addr()) {
                     ephemeral.entry(server).or_insert(local.port());
@@ -509,9 +532,15 @@ impl Master {
             log::warn!("configuration reload failed; keeping the running configuration");
             return;
         };
+        if let Err(e) = init_modules(&tree, &self.modules) {
+            log::error!("{e}; keeping the running configuration");
+            let _ = init_modules(&self.config, &self.modules);
+            return;
+        }
         let before: HashSet<Token> = self.listeners.iter().map(|l| l.token).collect();
         if let Err(e) = self.bind_all(&mut tree) {
             log::error!("{e}; keeping the running configuration");
+            let _ = init_modules(&self.config, &self.modules);
             return;
         }
         for l in &self.listeners {
