@@ -473,7 +473,7 @@ mod tests {
             .set_read_timeout(Some(std::time::Duration::from_secs(2)))
             .expect("timeout");
         let mut sys = open_syslog_at("local3", Some(&path)).expect("connect");
-        let mut recv = || {
+        let recv = || {
             let mut buf = [0u8; 512];
             let n = server.recv(&mut buf).expect("recv");
             String::from_utf8_lossy(&buf[..n]).into_owned()
