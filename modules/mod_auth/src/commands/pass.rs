@@ -1,70 +1,14 @@
-//! USER, PASS, ACCT and REIN (RFC 959 §4.1.1), with ProFTPD's replies
-//! (spec/commands.md §1.2).
+//! PASS (RFC 959 §4.1.1): the login itself, and what a session becomes.
 
 use std::io::Read;
 use std::path::Path;
 
-use proftpd_api::cmd::CmdClass;
-use proftpd_api::module::{CmdEntry, HelpEntry, ModRet};
+use proftpd_api::module::ModRet;
 use proftpd_api::session::{CmdCtx, Disconnect, Timer};
 
+use super::{LOGIN_INCORRECT, LoginState};
 use crate::keys::*;
 use crate::login::{self, Denial};
-
-// Log levels follow the daemon's mapping (src/logging): ProFTPD's notice
-// is `info!`, its info is `info!` with an `*.info` target; the `auth`
-// target marks pr_log_auth messages (authpriv under syslog).
-
-/// What USER/PASS remember between commands.
-#[derive(Default)]
-pub struct LoginState {
-    /// The name of the last USER, waiting for its PASS.
-    pub pending: Option<String>,
-    /// Failed PASS commands so far (MaxLoginAttempts).
-    pub failures: u32,
-}
-
-const LOGIN_INCORRECT: &str = "Login incorrect.";
-
-/// USER name: remembers the name and asks for a password.
-pub fn user(ctx: &mut CmdCtx<'_>) -> ModRet {
-    let name = ctx.cmd.arg_str().trim_end().to_string();
-    if name.is_empty() {
-        ctx.reply_err(500, "USER: command requires a parameter");
-        return ModRet::Error;
-    }
-    if ctx.session.authenticated {
-        if ctx.session.user.as_deref() == Some(name.as_str()) {
-            ctx.reply(230, format!("User {name} logged in"));
-            return ModRet::Handled;
-        }
-        ctx.reply_err(501, "Reauthentication not supported");
-        return ModRet::Error;
-    }
-    if name.len() > LOGIN_MAX {
-        ctx.reply_err(501, LOGIN_INCORRECT);
-        return ModRet::Error;
-    }
-    let anon = login::find_anon(ctx.session, &name).map(|(c, _)| c);
-    let anon_free = anon.is_some_and(|a| {
-        !ctx.session
-            .config
-            .get(a, &ANON_REQUIRE_PASSWORD)
-            .copied()
-            .unwrap_or(false)
-    });
-    ctx.session.state::<LoginState>().pending = Some(name.clone());
-    ctx.session.user = Some(name.clone());
-    if anon_free {
-        ctx.reply(
-            331,
-            "Anonymous login ok, send your complete email address as your password",
-        );
-    } else {
-        ctx.reply(331, format!("Password required for {name}"));
-    }
-    ModRet::Handled
-}
 
 /// PASS password: the login itself.
 pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
@@ -249,43 +193,3 @@ fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {
         ctx.session.disconnect = Some(Disconnect::MaxLoginAttempts);
     }
 }
-
-pub fn acct(ctx: &mut CmdCtx<'_>) -> ModRet {
-    ctx.reply_err(502, "ACCT command not implemented");
-    ModRet::Error
-}
-
-pub fn rein(ctx: &mut CmdCtx<'_>) -> ModRet {
-    ctx.reply_err(502, "REIN command not implemented");
-    ModRet::Error
-}
-
-pub static COMMANDS: &[CmdEntry] = &[
-    CmdEntry::cmd("USER", None, false, CmdClass::AUTH, user),
-    CmdEntry::cmd("PASS", None, false, CmdClass::AUTH, pass),
-    CmdEntry::cmd("ACCT", None, false, CmdClass::AUTH, acct),
-    CmdEntry::cmd("REIN", None, false, CmdClass::AUTH, rein),
-];
-
-pub static HELP: &[HelpEntry] = &[
-    HelpEntry {
-        command: "USER",
-        syntax: "<sp> username",
-        implemented: true,
-    },
-    HelpEntry {
-        command: "PASS",
-        syntax: "<sp> password",
-        implemented: true,
-    },
-    HelpEntry {
-        command: "ACCT",
-        syntax: "is not implemented",
-        implemented: false,
-    },
-    HelpEntry {
-        command: "REIN",
-        syntax: "is not implemented",
-        implemented: false,
-    },
-];
