@@ -1,5 +1,6 @@
-//! DELE (RFC 959 §4.1.3): delete a file. Directories fail with `Is a
-//! directory`, which is what unlink(2) says on Linux.
+//! DELE (RFC 959 §4.1.3): delete a file. A directory is refused with `Is
+//! a directory` before unlink(2) is tried, so the answer does not depend on
+//! the permissions of its parent (observed on 1.3.8).
 
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
@@ -7,13 +8,24 @@ use proftpd_api::session::CmdCtx;
 use super::path::{fs_path, resolve};
 use super::{BAD_PARAM_COUNT, arg_display, errno_text};
 
+/// `EISDIR` (21 on Linux and the BSDs); std exposes the kind but not the
+/// number, and the reply wants strerror's text.
+const EISDIR: i32 = 21;
+
 pub fn dele(ctx: &mut CmdCtx<'_>) -> ModRet {
     if ctx.cmd.arg.is_empty() {
         ctx.reply_err(501, BAD_PARAM_COUNT);
         return ModRet::Error;
     }
     let target = resolve(ctx.session, &ctx.cmd.arg);
-    if let Err(e) = std::fs::remove_file(fs_path(&target)) {
+    let path = fs_path(&target);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        let shown = arg_display(&ctx.cmd.arg);
+        let e = std::io::Error::from_raw_os_error(EISDIR);
+        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        return ModRet::Error;
+    }
+    if let Err(e) = std::fs::remove_file(&path) {
         let shown = arg_display(&ctx.cmd.arg);
         ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
         return ModRet::Error;

@@ -61,14 +61,16 @@ pub fn rnfr(ctx: &mut CmdCtx<'_>) -> ModRet {
 }
 
 pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
-    let Some(from) = ctx.session.state::<RenameState>().from.take() else {
-        ctx.reply_err(503, "Bad sequence of commands");
-        return ModRet::Error;
-    };
+    // The argument count is checked first: a bare RNTO is 501 and keeps a
+    // pending RNFR (observed on 1.3.8).
     if ctx.cmd.arg.is_empty() {
         ctx.reply_err(501, BAD_PARAM_COUNT);
         return ModRet::Error;
     }
+    let Some(from) = ctx.session.state::<RenameState>().from.take() else {
+        ctx.reply_err(503, "Bad sequence of commands");
+        return ModRet::Error;
+    };
     let to = resolve(ctx.session, &ctx.cmd.arg);
     let shown = arg_display(&ctx.cmd.arg);
     let overwrite = ctx.session.get(&ALLOW_OVERWRITE).copied().unwrap_or(false);
@@ -78,7 +80,7 @@ pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
         return ModRet::Error;
     }
     if let Err(e) = std::fs::rename(fs_path(&from), &to_path) {
-        ctx.reply_err(550, format!("Rename {shown}: {}", errno_text(&e)));
+        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
         return ModRet::Error;
     }
     log::debug!(
