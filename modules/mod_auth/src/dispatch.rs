@@ -7,6 +7,31 @@
 use proftpd_api::auth::{AuthAnswer, AuthCode, AuthCtx, AuthTable, Group, Passwd};
 use proftpd_api::session::{AuthModule, Session, SessionHost};
 
+/// The logged-in account and its groups, captured before the chroot: NSS
+/// files may be out of reach inside it, and a session looks up its own
+/// ids most (a listing of one's own files).
+#[derive(Default)]
+pub struct Account {
+    pub pw: Option<Passwd>,
+    pub groups: Vec<Group>,
+}
+
+fn own_pw(s: &mut Session, pick: impl Fn(&Passwd) -> bool) -> Option<Passwd> {
+    s.state::<Account>()
+        .pw
+        .as_ref()
+        .filter(|p| pick(p))
+        .cloned()
+}
+
+fn own_group(s: &mut Session, pick: impl Fn(&Group) -> bool) -> Option<Group> {
+    s.state::<Account>()
+        .groups
+        .iter()
+        .find(|g| pick(g))
+        .cloned()
+}
+
 /// Walks the auth modules; `pick` selects the table function and calls it.
 fn walk<T>(
     session: &mut Session,
@@ -32,6 +57,9 @@ fn walk<T>(
 }
 
 pub fn getpwnam(s: &mut Session, h: &mut dyn SessionHost, name: &str) -> Option<Passwd> {
+    if let Some(p) = own_pw(s, |p| p.name == name) {
+        return Some(p);
+    }
     match walk(s, h, |t, c| t.getpwnam.map(|f| f(c, name))) {
         AuthAnswer::Found(p) => Some(p),
         _ => None,
@@ -39,6 +67,9 @@ pub fn getpwnam(s: &mut Session, h: &mut dyn SessionHost, name: &str) -> Option<
 }
 
 pub fn getpwuid(s: &mut Session, h: &mut dyn SessionHost, uid: u32) -> Option<Passwd> {
+    if let Some(p) = own_pw(s, |p| p.uid == uid) {
+        return Some(p);
+    }
     match walk(s, h, |t, c| t.getpwuid.map(|f| f(c, uid))) {
         AuthAnswer::Found(p) => Some(p),
         _ => None,
@@ -46,6 +77,9 @@ pub fn getpwuid(s: &mut Session, h: &mut dyn SessionHost, uid: u32) -> Option<Pa
 }
 
 pub fn getgrnam(s: &mut Session, h: &mut dyn SessionHost, name: &str) -> Option<Group> {
+    if let Some(g) = own_group(s, |g| g.name == name) {
+        return Some(g);
+    }
     match walk(s, h, |t, c| t.getgrnam.map(|f| f(c, name))) {
         AuthAnswer::Found(g) => Some(g),
         _ => None,
@@ -53,6 +87,9 @@ pub fn getgrnam(s: &mut Session, h: &mut dyn SessionHost, name: &str) -> Option<
 }
 
 pub fn getgrgid(s: &mut Session, h: &mut dyn SessionHost, gid: u32) -> Option<Group> {
+    if let Some(g) = own_group(s, |g| g.gid == gid) {
+        return Some(g);
+    }
     match walk(s, h, |t, c| t.getgrgid.map(|f| f(c, gid))) {
         AuthAnswer::Found(g) => Some(g),
         _ => None,

@@ -919,3 +919,18 @@ fn anon_reject_passwords() {
         "230 Anonymous access granted, restrictions apply\r\n"
     );
 }
+
+#[test]
+fn the_own_account_is_known_after_login() {
+    let mut h = host();
+    let mut s = session(base_tree(), &mut h);
+    login(&mut s, &mut h, "alice", "wonder");
+    // No module answers any more (as inside a chroot without the files):
+    // the session's own ids still resolve.
+    s.auth_modules.clear();
+    let name = crate::dispatch::getpwuid(&mut s, &mut h, 2002).map(|p| p.name);
+    assert_eq!(name.as_deref(), Some("alice"));
+    let g = crate::dispatch::getgrgid(&mut s, &mut h, 3000).map(|g| g.name);
+    assert_eq!(g.as_deref(), Some("staff"));
+    assert!(crate::dispatch::getgrnam(&mut s, &mut h, "alice").is_some());
+}

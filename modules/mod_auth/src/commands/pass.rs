@@ -7,6 +7,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::{CmdCtx, Disconnect, Timer};
 
 use super::{LOGIN_INCORRECT, LoginState};
+use crate::dispatch;
 use crate::keys::*;
 use crate::login::{self, Denial};
 
@@ -37,11 +38,21 @@ pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
     // Borrowed, not copied: no second copy of the cleartext to wipe.
     let decided = login::decide(ctx.session, ctx.host, &name, &ctx.cmd.arg);
     let granted = decided.and_then(|(pw, identity)| {
+        // Named before the switch, while every group source is in reach.
+        let groups: Vec<_> = identity
+            .groups
+            .iter()
+            .filter_map(|gid| dispatch::getgrgid(ctx.session, ctx.host, *gid))
+            .collect();
         let cwd = login::switch(ctx.host, &identity)?;
-        Ok((pw, identity, cwd))
+        Ok((pw, groups, identity, cwd))
     });
     match granted {
-        Ok((pw, identity, cwd)) => {
+        Ok((pw, groups, identity, cwd)) => {
+            *ctx.session.state::<dispatch::Account>() = dispatch::Account {
+                pw: Some(pw.clone()),
+                groups,
+            };
             if ctx.session.anon.is_some() {
                 // The e-mail address an anonymous user gave, for logs (%a).
                 let given = String::from_utf8_lossy(&ctx.cmd.arg).into_owned();
