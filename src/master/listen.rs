@@ -200,8 +200,9 @@ pub fn record_port(tree: &mut ConfigTree, server: CtxId, port: u16) {
 }
 
 /// The first host name `/etc/hosts` gives `ip`, as the resolver's reverse
-/// lookup would on a host without DNS for itself.
-fn hosts_name(ip: IpAddr) -> Option<String> {
+/// lookup would on a host without DNS for itself (how 1.3.8 arrives at
+/// `localhost` for 127.0.0.1 in its log prefix).
+pub fn hosts_name(ip: IpAddr) -> Option<String> {
     let text = std::fs::read_to_string("/etc/hosts").ok()?;
     text.lines()
         .map(|l| l.split('#').next().unwrap_or(""))

@@ -29,7 +29,7 @@ use mio::{Events, Interest, Poll, Token};
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, sigprocmask};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid};
-use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
 use signal_hook_mio::v1_0::Signals;
 
 use mod_core::keys;
@@ -372,7 +372,11 @@ impl Master {
     /// The accept/signal loop; returns the exit status at shutdown.
     fn serve(&mut self) -> io::Result<i32> {
         let mut poll = Poll::new()?;
-        let mut signals = Signals::new([SIGCHLD, SIGHUP, SIGTERM, SIGINT])?;
+        // USR1/USR2 are taken so that their default action (terminate)
+        // never kills the daemon: 1.3.8 ignores USR1 in the master and
+        // turns USR2 into a module event (no module listens yet).
+        let mut signals =
+            Signals::new([SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2])?;
         poll.registry()
             .register(&mut signals, SIGNALS, Interest::READABLE)?;
         self.register_all(&poll)?;
@@ -399,7 +403,7 @@ impl Master {
                     match sig {
                         SIGCHLD => self.reap(),
                         SIGHUP => self.restart(&poll),
-                        SIGTERM | SIGINT => {
+                        SIGTERM | SIGINT | SIGQUIT => {
                             self.shutdown(sig);
                             return Ok(0);
                         }
@@ -454,6 +458,9 @@ impl Master {
             Signal::SIGHUP,
             Signal::SIGTERM,
             Signal::SIGINT,
+            Signal::SIGQUIT,
+            Signal::SIGUSR1,
+            Signal::SIGUSR2,
         ] {
             mask.add(s);
         }
@@ -566,7 +573,7 @@ impl Master {
         }
     }
 
-    /// SIGTERM/SIGINT: stop listening, stop the children, clean up.
+    /// SIGTERM/SIGINT/SIGQUIT: stop listening, stop the children, clean up.
     fn shutdown(&mut self, sig: i32) {
         log::info!("ProFTPD killed (signal {sig})");
         self.listeners.clear();
