@@ -497,3 +497,15 @@ fn root_login_is_refused_by_default() {
     c.banner();
     c.login("admin", "demo");
 }
+
+#[test]
+fn rnto_without_argument_is_a_parameter_error() {
+    // The argument count is checked before the RNFR sequence (1.3.8).
+    let srv = demo_server("");
+    let mut c = srv.connect();
+    c.banner();
+    c.login("demo", "demo");
+    assert_eq!(c.cmd("RNTO"), "501 Invalid number of parameters\r\n");
+    assert_eq!(c.cmd("RNFR"), "501 Invalid number of parameters\r\n");
+    assert_eq!(c.cmd("RMD"), "501 Invalid number of parameters\r\n");
+}
