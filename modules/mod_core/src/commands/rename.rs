@@ -1,9 +1,10 @@
 //! RNFR / RNTO (RFC 959 §4.1.3): rename in two steps, and the sequence
 //! rule that binds them.
 //!
-//! After a successful RNFR, any command other than RNTO, HELP, NOOP, QUIT
-//! or STAT is refused with `501 Bad sequence of commands` and the pending
-//! RNFR is kept (ProFTPD 1.3.8); RNTO without RNFR is `503`.
+//! After a successful RNFR, any command other than RNTO, HELP, NOOP, QUIT,
+//! STAT or another RNFR (which replaces the pending one) is refused with
+//! `501 Bad sequence of commands` and the pending RNFR is kept (observed on
+//! 1.3.8); RNTO without RNFR is `503`.
 
 use std::os::unix::ffi::OsStrExt;
 
@@ -19,7 +20,7 @@ use super::{BAD_PARAM_COUNT, arg_display, errno_text};
 static ALLOW_OVERWRITE: ConfigKey<bool> = ConfigKey::new("AllowOverwrite");
 
 /// Commands allowed between RNFR and RNTO.
-const ALLOWED_AFTER_RNFR: &[&str] = &["RNTO", "HELP", "NOOP", "QUIT", "STAT"];
+const ALLOWED_AFTER_RNFR: &[&str] = &["RNTO", "RNFR", "HELP", "NOOP", "QUIT", "STAT"];
 
 /// mod_core's per-session rename state.
 #[derive(Debug, Default)]
