@@ -484,6 +484,9 @@ pub fn main() -> i32 {
         .map(|h| h.to_string_lossy().into_owned())
         .unwrap_or_default();
     logging::set_hostname(&hostname);
+    if let Some(d) = opts.debug {
+        logging::set_debug_level(d);
+    }
     if !opts.config.is_absolute() {
         log::error!("fatal: -c requires an absolute path");
         return 1;

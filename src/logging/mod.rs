@@ -119,6 +119,12 @@ pub fn set_session_prefix(server_fqdn: &str, client_name: &str, client_ip: &str)
     st.client = Some((client_name.to_string(), client_ip.to_string()));
 }
 
+/// Sets the debug level before the config is read (`-d`), so that debug
+/// lines of the parse itself are shown.
+pub fn set_debug_level(level: u8) {
+    state().debug_level = level;
+}
+
 /// The debug level in force (`-d` or DebugLevel).
 pub fn debug_level() -> u8 {
     state().debug_level

@@ -158,6 +158,17 @@ pub fn run(start: MasterStart) -> i32 {
             }
         }
     }
+    let lp = if master.opts.nofork {
+        None
+    } else {
+        match master.setup_loop() {
+            Ok(lp) => Some(lp),
+            Err(e) => {
+                log::error!("fatal: unable to set up the master loop: {e}");
+                return 1;
+            }
+        }
+    };
     let main = master.config.main_server();
     let pid_path = master
         .config
@@ -179,10 +190,10 @@ pub fn run(start: MasterStart) -> i32 {
     }
     log::info!("{}", startup_line());
 
-    if master.opts.nofork {
+    let Some((poll, signals)) = lp else {
         return master.serve_one();
-    }
-    match master.serve() {
+    };
+    match master.serve(poll, signals) {
         Ok(code) => code,
         Err(e) => {
             log::error!("fatal: master loop failed: {e}");
@@ -370,8 +381,12 @@ impl Master {
     }
 
     /// The accept/signal loop; returns the exit status at shutdown.
-    fn serve(&mut self) -> io::Result<i32> {
-        let mut poll = Poll::new()?;
+    /// The poll and the signal handlers. Set up before the PidFile and the
+    /// port file exist: whoever reads those may signal at once, and a
+    /// SIGHUP or SIGTERM arriving before the handlers would kill the daemon
+    /// (default action) without its shutdown.
+    fn setup_loop(&self) -> io::Result<(Poll, Signals)> {
+        let poll = Poll::new()?;
         // USR1/USR2 are taken so that their default action (terminate)
         // never kills the daemon: 1.3.8 ignores USR1 in the master and
         // turns USR2 into a module event (no module listens yet).
@@ -380,6 +395,10 @@ impl Master {
         poll.registry()
             .register(&mut signals, SIGNALS, Interest::READABLE)?;
         self.register_all(&poll)?;
+        Ok((poll, signals))
+    }
+
+    fn serve(&mut self, mut poll: Poll, mut signals: Signals) -> io::Result<i32> {
         let mut events = Events::with_capacity(64);
         loop {
             if let Err(e) = poll.poll(&mut events, None) {
