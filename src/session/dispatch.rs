@@ -52,6 +52,12 @@ pub enum Outcome {
 
 /// Handles one command line.
 pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[u8]) -> Outcome {
+    // ProFTPD handles the command as a C string: a NUL ends it (observed:
+    // `NOOP\0abc` is NOOP, `HELP\0CWD` is HELP).
+    let line = match line.iter().position(|&b| b == 0) {
+        Some(i) => &line[..i],
+        None => line,
+    };
     let first_word = line.split(|&b| b == b' ').next().unwrap_or_default();
     if let Some(proto) = foreign_protocol(first_word) {
         log::warn!(
@@ -394,6 +400,16 @@ mod tests {
     }
 
     #[test]
+    fn nul_ends_the_command() {
+        assert_eq!(run("NOOP\0abc", true).1, run("NOOP", true).1);
+        assert_eq!(run("FOO\0X", true).1, "500 FOO not understood\r\n");
+        assert_eq!(
+            run("\0NOOP", true).1,
+            "500 Invalid command: try being more creative\r\n"
+        );
+    }
+
+    #[test]
     fn verb_ends_at_any_whitespace() {
         let table: &[(&[u8], &str, &[u8])] = &[
             (b"NOOP", "NOOP", b""),
@@ -403,7 +419,7 @@ mod tests {
             (b"NOOP\rSYST", "NOOP", b"SYST"),
             (b"MKD  x", "MKD", b" x"),
             (b"  NOOP", "", b" NOOP"),
-            (b"CWD \xff\x00", "CWD", b"\xff\x00"),
+            (b"CWD \xff\xfe", "CWD", b"\xff\xfe"),
         ];
         for (line, verb, arg) in table {
             let cmd = parse_line(line);
