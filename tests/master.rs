@@ -129,6 +129,17 @@ impl Drop for Daemon {
     }
 }
 
+/// Tests that need a working session (a banner) run as root: a session
+/// child starts as root and changes identity, which an ordinary user's
+/// daemon cannot do. Elsewhere they skip, saying so.
+fn skip_unless_root(test: &str) -> bool {
+    if nix::unistd::geteuid().is_root() {
+        return false;
+    }
+    eprintln!("skipping {test}: needs root (the session child changes identity)");
+    true
+}
+
 fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let end = Instant::now() + limit;
     loop {
@@ -460,6 +471,9 @@ fn port_file(d: &Daemon) -> Vec<SocketAddr> {
 
 #[test]
 fn sighup_binds_new_listeners_and_keeps_the_old_ones() {
+    if skip_unless_root("sighup_binds_new_listeners_and_keeps_the_old_ones") {
+        return;
+    }
     let c = Conf::new(BASE);
     let mut d = Daemon::start(c);
     let first = d.addrs[0];
@@ -486,4 +500,86 @@ fn sighup_binds_new_listeners_and_keeps_the_old_ones() {
         "{b:?}\n{}",
         d.stderr()
     );
+}
+
+#[test]
+fn inetd_mode_serves_the_connection_on_stdin() {
+    if skip_unless_root("inetd_mode_serves_the_connection_on_stdin") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conf = dir.path().join("proftpd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "ServerName \"Inetd\"\nServerType inetd\nSystemLog {}/sys.log\n",
+            dir.path().display()
+        ),
+    )
+    .expect("write");
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let mut client = TcpStream::connect(l.local_addr().expect("addr")).expect("connect");
+    let (server_side, _) = l.accept().expect("accept");
+    let fd: std::os::fd::OwnedFd = server_side.into();
+    let out = fd.try_clone().expect("dup");
+    let mut child = Command::new(BIN)
+        .arg("-c")
+        .arg(&conf)
+        .stdin(Stdio::from(fd))
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut buf = [0u8; 256];
+    let n = client.read(&mut buf).expect("banner");
+    let b = text(&buf[..n]);
+    assert!(b.starts_with("220 ") && b.contains("Inetd"), "{b:?}");
+    std::io::Write::write_all(&mut client, b"QUIT\r\n").expect("quit");
+    let status = wait_for(Duration::from_secs(5), || child.try_wait().ok().flatten());
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    assert_eq!(status.and_then(|s| s.code()), Some(0));
+}
+
+#[test]
+fn nofork_serves_one_session_in_process_and_exits() {
+    if skip_unless_root("nofork_serves_one_session_in_process_and_exits") {
+        return;
+    }
+    let c = Conf::new(BASE);
+    let mut child = Command::new(BIN)
+        .arg("-X")
+        .arg("-q")
+        .arg("-c")
+        .arg(c.path())
+        .arg("--port-file")
+        .arg(c.file("ports"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let addr: SocketAddr = wait_for(Duration::from_secs(5), || {
+        let t = std::fs::read_to_string(c.file("ports")).ok()?;
+        t.lines().next()?.parse().ok()
+    })
+    .expect("port file");
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut buf = [0u8; 256];
+    let n = s.read(&mut buf).expect("banner");
+    assert!(text(&buf[..n]).starts_with("220 "));
+    // No child process served it: the daemon itself did.
+    assert!(children_of(child.id()).is_empty());
+    std::io::Write::write_all(&mut s, b"QUIT\r\n").expect("quit");
+    let status = wait_for(Duration::from_secs(5), || child.try_wait().ok().flatten());
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    assert!(status.is_some(), "-X did not exit after its session");
 }
