@@ -58,7 +58,7 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
         Some(i) => &line[..i],
         None => line,
     };
-    let first_word = line.split(|&b| b == b' ').next().unwrap_or_default();
+    let first_word = &line[..line.iter().position(|&b| is_space(b)).unwrap_or(line.len())];
     if let Some(proto) = foreign_protocol(first_word) {
         log::warn!(
             "client sent {proto} command '{}', disconnecting",
@@ -84,10 +84,7 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
 /// is everything after that one byte, spaces preserved (`MKD  x` makes
 /// ` x`). For lines with plain spaces this is [`Cmd::parse`].
 pub fn parse_line(line: &[u8]) -> Cmd {
-    match line
-        .iter()
-        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-    {
+    match line.iter().position(|&b| is_space(b)) {
         Some(i) => Cmd {
             verb: String::from_utf8_lossy(&line[..i]).to_ascii_uppercase(),
             arg: line[i + 1..].to_vec(),
@@ -95,6 +92,11 @@ pub fn parse_line(line: &[u8]) -> Cmd {
         },
         None => Cmd::parse(line),
     }
+}
+
+/// C's `isspace` in the C locale.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 /// Runs every phase for `cmd`; returns whether it succeeded. The replies
