@@ -64,14 +64,18 @@ run: build
 	sh sample-configurations/quickstart.sh "$(BIN)"
 
 # Every suite: the binary is built first, so perl-tests and the Rust
-# integration tests drive the same release binary.
+# integration tests drive the same release binary.  Every suite runs even
+# when an earlier one fails; the target fails if any did.
 test: build
-	$(MAKE) --no-print-directory cargo-test
-	$(MAKE) --no-print-directory perl-tests
-	$(MAKE) --no-print-directory compat-tests
+	@status=0; \
+	$(MAKE) --no-print-directory cargo-test || status=1; \
+	$(MAKE) --no-print-directory perl-tests || status=1; \
+	$(MAKE) --no-print-directory compat-tests || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: some suites FAILED (see above)"; fi; \
+	exit $$status
 
 cargo-test:
-	PROFTPD_TEST_BIN="$(BIN)" $(CARGO) test $(CARGO_FLAGS)
+	PROFTPD_TEST_BIN="$(BIN)" $(CARGO) test --no-fail-fast $(CARGO_FLAGS)
 
 perl-tests: build
 	@if [ -d perl-tests/t ]; then \
