@@ -34,7 +34,9 @@ fn foreign_protocol(first_word: &[u8]) -> Option<&'static str> {
         Some("HTTP")
     } else if SMTP_VERBS.contains(&first_word) {
         Some("SMTP")
-    } else if first_word.starts_with(b"SSH-") {
+    } else if first_word.starts_with(b"SSH-2.0-") || first_word.starts_with(b"SSH-1.99-") {
+        // Only SSH2 identification strings: `SSH-x`, `SSH-1.5-x` and a bare
+        // `SSH-2.0` are ordinary unknown commands (observed on 1.3.8).
         Some("SSH2")
     } else {
         None
@@ -399,6 +401,11 @@ mod tests {
         }
         assert_eq!(run("get /", false).1, "500 GET not understood\r\n");
         assert_eq!(run("GETX", false).1, "500 GETX not understood\r\n");
+        assert_eq!(run("SSH-1.99-x", false).1, "<drop>");
+        for line in ["SSH-", "SSH-2.0", "SSH-x", "SSH-1.5-x", "ssh-2.0-x"] {
+            let verb = line.to_ascii_uppercase();
+            assert_eq!(run(line, false).1, format!("500 {verb} not understood\r\n"));
+        }
     }
 
     #[test]
