@@ -498,6 +498,23 @@ pub fn main() -> i32 {
         out(&version_status(&modules));
         return 0;
     }
+    if let Some(addr) = &opts.serveraddr {
+        if master::listen::resolve(addr, true).is_empty() {
+            // 1.3.8 then has no main server and gives up on the config.
+            log::warn!("warning: unable to determine IP address of '{addr}'");
+            log::error!("error: no valid servers configured");
+            log::error!(
+                "fatal: error processing configuration file '{}'",
+                opts.config.display()
+            );
+            return 1;
+        }
+    }
+    if !opts.nocollision {
+        for w in collision_warnings(&tree, &opts, &hostname) {
+            log::warn!("{w}");
+        }
+    }
     let main = tree.main_server();
     logging::set_server_name(&master::server_fqdn(&tree, main, &opts, &hostname));
     let settings = log_settings(&opts, &tree);
@@ -530,6 +547,43 @@ pub fn main() -> i32 {
             hostname,
         }),
     }
+}
+
+/// 1.3.8's address/port collision check between servers (`-N` skips it):
+/// a server whose address and port an earlier server already has.
+pub fn collision_warnings(tree: &ConfigTree, opts: &Options, hostname: &str) -> Vec<String> {
+    let name_of = |s| {
+        tree.get(s, &keys::SERVER_NAME)
+            .cloned()
+            .unwrap_or_else(|| "ProFTPD".to_string())
+    };
+    let mut owners: Vec<(std::net::IpAddr, u16, String)> = Vec::new();
+    let mut out = Vec::new();
+    for &server in &tree.servers {
+        let port = tree
+            .get(server, &keys::PORT)
+            .copied()
+            .unwrap_or(master::listen::DEFAULT_PORT);
+        if port == 0 {
+            continue;
+        }
+        let name = name_of(server);
+        let mut mine = Vec::new();
+        for n in master::listen::server_names(tree, server, opts.serveraddr.as_deref(), hostname) {
+            for ip in master::listen::resolve(&n, true) {
+                if let Some((_, _, owner)) = owners.iter().find(|(a, p, _)| *a == ip && *p == port)
+                {
+                    out.push(format!(
+                        "warning: \"{name}\" address/port ({ip}:{port}) already in use by \"{owner}\""
+                    ));
+                } else {
+                    mine.push((ip, port, name.clone()));
+                }
+            }
+        }
+        owners.extend(mine);
+    }
+    out
 }
 
 /// The log settings the command line and the main server ask for.
@@ -641,6 +695,53 @@ mod tests {
         let vv = version_status(&mods);
         assert!(vv.contains("\n\nLoaded modules:\n"));
         assert!(vv.ends_with("  mod_core.c\n"), "{vv}");
+    }
+
+    #[test]
+    fn collisions_name_the_first_owner() {
+        use proftpd_api::config::{ContextKind, Merge, Origin};
+        let mut t = ConfigTree::new();
+        let main = t.main_server();
+        let add_server = |t: &mut ConfigTree, ctx, name: &str| {
+            t.add(
+                ctx,
+                &keys::SERVER_NAME,
+                name.to_string(),
+                vec![],
+                Merge::Down,
+                Origin::default(),
+            );
+            t.add(
+                ctx,
+                &keys::PORT,
+                2121u16,
+                vec![],
+                Merge::Down,
+                Origin::default(),
+            );
+        };
+        add_server(&mut t, main, "Main");
+        for name in ["V1", "V2"] {
+            let v = t.push(
+                ContextKind::VirtualHost,
+                vec!["127.0.0.1".into()],
+                None,
+                Origin::default(),
+            );
+            t.servers.push(v);
+            add_server(&mut t, v, name);
+        }
+        let opts = Options {
+            serveraddr: Some("127.0.0.1".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            collision_warnings(&t, &opts, "h"),
+            [
+                "warning: \"V1\" address/port (127.0.0.1:2121) already in use by \"Main\"",
+                "warning: \"V2\" address/port (127.0.0.1:2121) already in use by \"Main\"",
+            ]
+        );
     }
 
     #[test]
