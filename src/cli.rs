@@ -305,7 +305,14 @@ pub fn parse(args: &[String], modules: &[&'static ModuleDef]) -> Parsed {
                     '6' => o.ipv6 = true,
                     'v' => o.version += 1,
                     '2' => o.version = o.version.max(2),
-                    'P' => o.port_file = Some(PathBuf::from(arg)),
+                    // Made absolute now: the daemon chdirs to / later.
+                    'P' => {
+                        let p = PathBuf::from(arg);
+                        o.port_file = Some(match std::env::current_dir() {
+                            Ok(cwd) if p.is_relative() => cwd.join(p),
+                            _ => p,
+                        });
+                    }
                     _ => {}
                 }
             }
