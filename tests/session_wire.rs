@@ -226,9 +226,16 @@ fn over_long_lines_are_ignored_then_the_connection_closes() {
     ok.extend_from_slice(b"\r\n");
     w.send(&ok);
     assert_eq!(w.read_replies(1).0, b"200 NOOP command successful\r\n");
-    // One byte more: silently ignored (two over-long events).
+    // One byte more: the CR fills the buffer, the LF ends nothing, and the
+    // next command is swallowed with the rest of the line (as on 1.3.8).
+    let mut swallow = b"NOOP ".to_vec();
+    swallow.resize(4101, b'a');
+    swallow.extend_from_slice(b"\r\nNOOP\r\n");
+    w.send(&swallow);
+    assert_eq!(w.cmd("SYST"), "215 UNIX Type: L8\r\n");
+    // Two bytes more: silently ignored (two over-long events).
     let mut long = b"NOOP ".to_vec();
-    long.resize(4101, b'a');
+    long.resize(4102, b'a');
     long.extend_from_slice(b"\r\n");
     w.send(&long);
     assert_eq!(w.cmd("NOOP"), "200 NOOP command successful\r\n");
@@ -338,7 +345,7 @@ fn binary_over_long_lines_and_foreign_protocols() {
     let mut c = srv.connect();
     c.banner();
     let mut long = b"NOOP ".to_vec();
-    long.resize(4101, b'a');
+    long.resize(4102, b'a');
     long.extend_from_slice(b"\r\n");
     c.send_raw(&long);
     assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");

@@ -68,8 +68,11 @@ pub struct LineReader {
     discarding: bool,
     /// Bytes skipped since the last [`ReadEvent::TooLong`].
     discarded: usize,
-    /// Whether the last raw byte seen was CR (survives a discard reset, so
-    /// a CR LF split across the limit still ends the line).
+    /// Whether the last raw byte seen was CR. Cleared whenever a full
+    /// buffer is thrown away: 1.3.8 reads the next buffer afresh, so a CR
+    /// LF split across the limit does not end the discarded line, which
+    /// then runs on to the next CR LF (observed: a 4101-byte command
+    /// swallows the command after it).
     last_cr: bool,
     telnet: Telnet,
     /// Telnet answers to send before the next reply.
@@ -164,6 +167,7 @@ impl LineReader {
             self.discarded += 1;
             if self.discarded >= self.cap {
                 self.discarded = 0;
+                self.last_cr = false;
                 return Some(ReadEvent::TooLong { ended: false });
             }
             return None;
@@ -178,6 +182,7 @@ impl LineReader {
             self.buf.clear();
             self.discarding = true;
             self.discarded = 0;
+            self.last_cr = false;
             return Some(ReadEvent::TooLong { ended: false });
         }
         None
@@ -298,10 +303,18 @@ mod tests {
             [ReadEvent::Line(ok.clone())]
         );
 
-        // One more byte: the buffer fills, then the CR LF tail counts too.
+        // One more byte: the CR fills the buffer, so its LF ends nothing and
+        // the discarded line runs on through the next command.
         let mut long = ok.clone();
         long.push(b'a');
-        long.extend_from_slice(b"\r\nNOOP\r\n");
+        long.extend_from_slice(b"\r\nNOOP\r\nSYST\r\n");
+        assert_eq!(
+            events(DEFAULT_BUFFER_SIZE, &[&long]).0,
+            [FULL, TAIL, line(b"SYST")]
+        );
+        // Two more: the CR LF tail ends the discarded line.
+        let mut long = ok.clone();
+        long.extend_from_slice(b"aa\r\nNOOP\r\n");
         assert_eq!(
             events(DEFAULT_BUFFER_SIZE, &[&long]).0,
             [FULL, TAIL, line(b"NOOP")]
@@ -323,8 +336,8 @@ mod tests {
 
     #[test]
     fn small_configured_buffer() {
-        // 16 bytes of buffer: 13 of command plus CR LF fit, 14 do not.
-        let (ev, _) = events(16, &[b"NOOP 12345678\r\n", b"NOOP 123456789\r\n"]);
+        // 16 bytes of buffer: 13 of command plus CR LF fit, 15 do not.
+        let (ev, _) = events(16, &[b"NOOP 12345678\r\n", b"NOOP 1234567890\r\n"]);
         assert_eq!(ev, [line(b"NOOP 12345678"), FULL, TAIL]);
     }
 
