@@ -34,7 +34,7 @@ fn sess_init(session: &mut Session, _host: &mut dyn SessionHost) -> Result<(), I
     if let Some(lines) = session
         .server_get(&DISPLAY_CONNECT)
         .cloned()
-        .and_then(|p| commands::quit::display_lines(&p))
+        .and_then(|p| commands::display::lines(session, &p))
     {
         for l in lines {
             session.replies.add(220, l);

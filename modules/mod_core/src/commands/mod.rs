@@ -9,6 +9,7 @@ pub mod clnt;
 pub mod csid;
 pub mod cwd;
 pub mod dele;
+pub mod display;
 pub mod feat;
 pub mod help;
 pub mod mkd;

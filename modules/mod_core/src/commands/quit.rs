@@ -3,8 +3,6 @@
 //! A `DisplayQuit` file's lines replace `Goodbye.` (`221-first` … `221
 //! last`); a missing or empty file falls back to `221 Goodbye.`.
 
-use std::path::Path;
-
 use proftpd_api::module::ModRet;
 use proftpd_api::session::{CmdCtx, Disconnect};
 
@@ -15,7 +13,7 @@ pub fn quit(ctx: &mut CmdCtx<'_>) -> ModRet {
         .session
         .get(&DISPLAY_QUIT)
         .cloned()
-        .and_then(|p| display_lines(&p))
+        .and_then(|p| super::display::lines(ctx.session, &p))
         .unwrap_or_default();
     if lines.is_empty() {
         ctx.reply(221, "Goodbye.");
@@ -26,17 +24,6 @@ pub fn quit(ctx: &mut CmdCtx<'_>) -> ModRet {
     }
     ctx.session.disconnect = Some(Disconnect::Quit);
     ModRet::Handled
-}
-
-/// The lines of a Display* file, without line ends; `None` if unreadable.
-pub fn display_lines(path: &Path) -> Option<Vec<String>> {
-    let data = std::fs::read(path).ok()?;
-    let text = String::from_utf8_lossy(&data);
-    Some(
-        text.lines()
-            .map(|l| l.trim_end_matches('\r').to_string())
-            .collect(),
-    )
 }
 
 #[cfg(test)]
