@@ -614,6 +614,143 @@ impl Drop for TestServer {
     }
 }
 
+/// openbsd-inetd, as Debian ships it (`apt-get install openbsd-inetd`).
+pub const INETD: &str = "/usr/sbin/inetd";
+
+/// A real inetd (openbsd-inetd, in debug/foreground mode) that starts
+/// `proftpd -c <conf>` for each connection to its loopback port.  The
+/// config is written like a [`TestServer`]'s, without the standalone header.
+pub struct InetdServer {
+    dir: tempfile::TempDir,
+    pub config_path: PathBuf,
+    child: Option<Child>,
+    pub addr: SocketAddr,
+}
+
+impl InetdServer {
+    /// `None` (after saying why) when openbsd-inetd is not installed or the
+    /// invoking user has no name for inetd's user field.
+    pub fn start(builder: ServerBuilder) -> Option<InetdServer> {
+        if !Path::new(INETD).exists() {
+            eprintln!("SKIPPED: {INETD} not installed (apt-get install openbsd-inetd)");
+            return None;
+        }
+        let user = match nix::unistd::User::from_uid(nix::unistd::geteuid()) {
+            Ok(Some(u)) => u.name,
+            _ => {
+                eprintln!("SKIPPED: the invoking uid has no user name for inetd.conf");
+                return None;
+            }
+        };
+        let ServerBuilder {
+            dir, users, body, ..
+        } = builder;
+        let path = dir.path().to_path_buf();
+        if !users.is_empty() {
+            write_auth_user_file(&path.join("ftpd.passwd"), &users, &path.join("home"));
+            let groups: Vec<(String, u32, Vec<&str>)> = users
+                .iter()
+                .map(|u| (u.name.clone(), u.gid, vec![u.name.as_str()]))
+                .collect();
+            let groups: Vec<(&str, u32, &[&str])> = groups
+                .iter()
+                .map(|(n, g, m)| (n.as_str(), *g, m.as_slice()))
+                .collect();
+            write_auth_group_file(&path.join("ftpd.group"), &groups);
+        }
+        let config_path = path.join("proftpd.conf");
+        let text = body.replace("{dir}", &path.display().to_string());
+        fs::write(&config_path, text).expect("writing config");
+
+        // inetd splits its arguments on blanks: the temp path has none.
+        let port = free_port();
+        let bin = proftpd_bin();
+        let line = format!(
+            "127.0.0.1:{port} stream tcp nowait {user} {bin} proftpd -c {conf}\n",
+            bin = bin.display(),
+            conf = config_path.display()
+        );
+        let inetd_conf = path.join("inetd.conf");
+        fs::write(&inetd_conf, line).expect("writing inetd.conf");
+        let log = fs::File::create(path.join("inetd.log")).expect("inetd.log");
+        let child = Command::new(INETD)
+            .arg("-d")
+            .arg(&inetd_conf)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("dup"))
+            .stderr(log)
+            .spawn()
+            .expect("spawning inetd");
+        let mut srv = InetdServer {
+            dir,
+            config_path,
+            child: Some(child),
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        while !tcp_listening(port) {
+            if Instant::now() >= deadline {
+                let log = fs::read_to_string(srv.dir.path().join("inetd.log")).unwrap_or_default();
+                srv.stop();
+                panic!("inetd did not listen on {port}:\n{log}");
+            }
+            sleep(POLL);
+        }
+        Some(srv)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn connect(&self) -> Control {
+        Control::connect(self.addr).unwrap_or_else(|e| panic!("connect {}: {e}", self.addr))
+    }
+
+    /// The inetd log (debug mode), for failure messages.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir().join("inetd.log")).unwrap_or_default()
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM);
+            let deadline = Instant::now() + STOP_GRACE;
+            loop {
+                match child.try_wait() {
+                    Ok(Some(_)) => break,
+                    Ok(None) if Instant::now() < deadline => sleep(POLL),
+                    _ => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for InetdServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// True when something listens on 127.0.0.1:`port` (from /proc/net/tcp,
+/// without connecting, so no session is started by asking).
+pub fn tcp_listening(port: u16) -> bool {
+    let want = format!("0100007F:{port:04X}");
+    fs::read_to_string("/proc/net/tcp")
+        .map(|t| {
+            t.lines().skip(1).any(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.len() > 3 && f[1] == want && f[3] == "0A"
+            })
+        })
+        .unwrap_or(false)
+}
+
 /// Parses `<addr>:<port>\n` lines (`[v6]:port` or `v6:port` both accepted).
 pub fn parse_port_file(text: &str) -> Result<Vec<SocketAddr>, String> {
     let mut addrs = Vec::new();

@@ -1,0 +1,78 @@
+//! inetd mode under a real inetd (Debian's openbsd-inetd): the superserver
+//! accepts on a loopback port and starts `proftpd -c <conf>` with the
+//! connection on fds 0/1, one process per connection.  Skips with a
+//! message when openbsd-inetd is not installed (.ci/run installs it).
+
+mod common;
+
+use std::fs;
+use std::time::Duration;
+
+use common::*;
+
+const CONF: &str = "\
+ServerType inetd
+ServerName \"Inetd Test\"
+UseIPv6 off
+SystemLog {dir}/proftpd.log
+AuthOrder mod_auth_file.c
+AuthUserFile {dir}/ftpd.passwd
+AuthGroupFile {dir}/ftpd.group
+RequireValidShell off
+";
+
+fn inetd_server() -> Option<InetdServer> {
+    InetdServer::start(
+        TestServer::builder()
+            .user(AuthUser::new("demo", "demo"))
+            .config(CONF),
+    )
+}
+
+#[test]
+fn inetd_starts_one_session_per_connection() {
+    let Some(srv) = inetd_server() else { return };
+    let home = fs::canonicalize(srv.dir().join("home/demo"))
+        .unwrap()
+        .display()
+        .to_string();
+    for round in 0..2 {
+        let mut c = srv.connect();
+        assert_eq!(
+            c.banner(),
+            "220 ProFTPD Server (Inetd Test) [127.0.0.1]\r\n",
+            "round {round}\n{}",
+            srv.log()
+        );
+        c.login("demo", "demo");
+        assert_eq!(
+            c.cmd("PWD"),
+            format!("257 \"{home}\" is the current directory\r\n")
+        );
+        assert_eq!(
+            c.cmd(&format!("MKD d{round}")),
+            format!("257 \"{home}/d{round}\" - Directory successfully created\r\n")
+        );
+        assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
+        c.expect_closed(Duration::from_secs(3)).unwrap();
+    }
+    assert!(srv.dir().join("home/demo/d1").is_dir());
+}
+
+#[test]
+fn inetd_session_ends_after_three_failures() {
+    let Some(srv) = inetd_server() else { return };
+    let mut c = srv.connect();
+    c.banner();
+    for _ in 0..3 {
+        assert_eq!(c.cmd("USER demo"), "331 Password required for demo\r\n");
+        assert_eq!(c.cmd("PASS wrong"), "530 Login incorrect.\r\n");
+    }
+    c.expect_closed(Duration::from_secs(3)).unwrap();
+    // inetd keeps serving.
+    let mut c = srv.connect();
+    assert_eq!(
+        c.banner(),
+        "220 ProFTPD Server (Inetd Test) [127.0.0.1]\r\n"
+    );
+}
