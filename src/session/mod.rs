@@ -66,7 +66,7 @@ enum End {
     Disconnect(Disconnect),
     /// A timer expired (its 421 was sent).
     Timeout,
-    /// SIGTERM / SIGUSR1.
+    /// SIGTERM (ftpdctl kick, master shutdown).
     Signal(i32),
     /// The client spoke another protocol, or sent too many over-long lines.
     Refused,
@@ -274,7 +274,12 @@ fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Resu
                 SIGNALS => {
                     for sig in signals.pending() {
                         match sig {
-                            SIGTERM | SIGUSR1 => return Ok(End::Signal(sig)),
+                            SIGTERM => return Ok(End::Signal(sig)),
+                            // SIGUSR1 asks the session to look at
+                            // /etc/shutmsg (ftpshut); with no shutdown
+                            // pending 1.3.8 carries on (observed), and so
+                            // do we until the shutmsg check exists.
+                            SIGUSR1 => log::debug!("SIGUSR1: no shutdown pending"),
                             _ => {} // SIGHUP: sessions ignore it.
                         }
                     }
