@@ -370,3 +370,21 @@ fn binary_ten_thousand_noops() {
     }
     assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
 }
+
+#[test]
+fn binary_signals() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+
+    let srv = binary_server();
+    let mut c = srv.connect();
+    c.banner();
+    let pid = Pid::from_raw(srv.wait_for_one_session() as i32);
+    // SIGHUP and SIGUSR1 (no shutdown pending) leave the session alone.
+    kill(pid, Signal::SIGHUP).expect("signal the session");
+    kill(pid, Signal::SIGUSR1).expect("signal the session");
+    assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
+    // SIGTERM (ftpdctl kick) ends it without a reply.
+    kill(pid, Signal::SIGTERM).expect("signal the session");
+    assert_eq!(c.expect_closed(common::REPLY_TIMEOUT), Ok(()));
+}
