@@ -61,7 +61,8 @@ my $REPO = abs_path(File::Spec->catdir(dirname(abs_path(__FILE__)), '..', '..', 
 # The daemon under test: $PROFTPD_TEST_BIN, else the release build, else
 # the debug build of this checkout.
 sub proftpd_bin {
-    return $ENV{PROFTPD_TEST_BIN} if defined $ENV{PROFTPD_TEST_BIN} && $ENV{PROFTPD_TEST_BIN} ne '';
+    return File::Spec->rel2abs($ENV{PROFTPD_TEST_BIN})
+        if defined $ENV{PROFTPD_TEST_BIN} && $ENV{PROFTPD_TEST_BIN} ne q();
     for my $p ("$REPO/target/release/proftpd", "$REPO/target/debug/proftpd") {
         return $p if -x $p;
     }
