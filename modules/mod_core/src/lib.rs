@@ -45,6 +45,22 @@ fn sess_init(session: &mut Session, _host: &mut dyn SessionHost) -> Result<(), I
     Ok(())
 }
 
+/// The server's name for itself (ProFTPD's `ServerFQDN`) as 1.3.8 shows
+/// it without reverse DNS: a virtual host's first address, the main
+/// server's first `DefaultAddress`, else the address the client reached.
+pub fn server_fqdn(session: &Session) -> String {
+    let ctx = session.config.ctx(session.server);
+    if ctx.kind == proftpd_api::config::ContextKind::VirtualHost {
+        if let Some(a) = ctx.args.first() {
+            return a.clone();
+        }
+    }
+    session
+        .server_get(&keys::DEFAULT_ADDRESS)
+        .and_then(|a| a.first().cloned())
+        .unwrap_or_else(|| session.local_ip())
+}
+
 /// The 220 text (spec §1.1).
 pub fn banner(session: &Session) -> String {
     // The address as the socket reports it: a dual-stack listener shows
@@ -60,7 +76,7 @@ pub fn banner(session: &Session) -> String {
             text: Some(text), ..
         }) => text
             .replace("%L", &local_ip)
-            .replace("%V", &local_ip)
+            .replace("%V", &server_fqdn(session))
             .replace("%v", &server_name)
             .replace("%{version}", proftpd_api::PROFTPD_VERSION),
         _ if session.server_get(&DEFER_WELCOME).copied().unwrap_or(false) => {

@@ -49,11 +49,13 @@ pub fn help(ctx: &mut CmdCtx<'_>) -> ModRet {
         }
         ctx.reply(214, line);
     }
+    // Unset, ProFTPD names root at the server (observed on 1.3.8:
+    // `root@127.0.0.1`).
     let admin = ctx
         .session
         .get(&SERVER_ADMIN)
         .cloned()
-        .unwrap_or_else(|| "ftp-admin".to_string());
+        .unwrap_or_else(|| format!("root@{}", crate::server_fqdn(ctx.session)));
     ctx.reply(214, format!("Direct comments to {admin}"));
     ModRet::Handled
 }
@@ -104,7 +106,7 @@ mod tests {
         let mut s = session();
         let out = run(&mut s, super::help, "HELP").1;
         assert!(
-            out.ends_with("214 Direct comments to ftp-admin\r\n"),
+            out.ends_with("214 Direct comments to root@127.0.0.1\r\n"),
             "{out}"
         );
     }
