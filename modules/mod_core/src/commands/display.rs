@@ -2,7 +2,7 @@
 //! the `%` variables ProFTPD substitutes in them.
 //!
 //! Measured on 1.3.8 (before login / after): `%C` current directory or
-//! `(none)`, `%E` ServerAdmin, `%L` local IP (never IPv4-mapped), `%R`
+//! `(none)`, `%E` ServerAdmin (default `root@<server>`), `%L` local IP (never IPv4-mapped), `%R`
 //! client name, `%U` user or empty, `%V` ServerName, `%x` class
 //! (`(unknown)` without classes), `%y` and `%z` `0`, `%M` MaxClients (`0`
 //! when unlimited), `%{env:NAME}`. Unknown `%` sequences stay as written.
@@ -61,7 +61,10 @@ fn variable(session: &Session, c: char) -> Option<String> {
     Some(match c {
         'C' if session.authenticated => session.cwd.clone(),
         'C' => "(none)".to_string(),
-        'E' => session.get(&SERVER_ADMIN).cloned().unwrap_or_default(),
+        'E' => session
+            .get(&SERVER_ADMIN)
+            .cloned()
+            .unwrap_or_else(|| format!("root@{}", crate::server_fqdn(session))),
         'L' => session.local_ip(),
         'R' => session.peer_name.clone(),
         'U' => session.user.clone().unwrap_or_default(),
