@@ -2,6 +2,8 @@
 use strict;
 use warnings;
 use Cwd qw(realpath);
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

@@ -3,6 +3,8 @@
 # compiled in, so only its form and the core entries are checked.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

@@ -1,6 +1,8 @@
 # HELP (spec/commands.md 2.1).
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

@@ -1,6 +1,8 @@
 # QUIT (spec/commands.md 1.4): 221 Goodbye. then the server closes.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 use Time::HiRes qw(sleep time);

@@ -2,6 +2,8 @@
 use strict;
 use warnings;
 use Cwd qw(realpath);
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 
@@ -31,11 +33,18 @@ $c->cmd('NOOP');
 is($c->cmd('RNTO c'), "250 Rename successful\r\n",
     'a NOOP between RNFR and RNTO does not cancel the rename');
 ok(-d "$home/c", 'renamed to c');
+# Between RNFR and RNTO 1.3.8 refuses most commands, a second RNFR too
+# (measured): the pending rename survives them.
+is($c->cmd('RNFR c'), "350 File or directory exists, ready for destination name\r\n", 'RNFR c');
+is($c->cmd('PWD'), "501 Bad sequence of commands\r\n", 'PWD while a rename is pending');
+is($c->cmd('RNFR c'), "501 Bad sequence of commands\r\n", 'RNFR while a rename is pending');
+is($c->cmd('RNTO b'), "250 Rename successful\r\n", 'the pending rename still completes');
+ok(-d "$home/b" && !-e "$home/c", 'renamed back to b');
 is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 
 my $ftp = $srv->ftp;
 $ftp->login('demo', 'demo') or die $ftp->message;
-ok($ftp->rename('c', 'd'), 'Net::FTP rename');
+ok($ftp->rename('b', 'd'), 'Net::FTP rename');
 ok(-d "$home/d", 'renamed');
 $ftp->quit;
 done_testing;

@@ -1,6 +1,8 @@
 # SYST (spec/commands.md 2.1): no login needed.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

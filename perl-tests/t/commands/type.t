@@ -1,6 +1,8 @@
 # TYPE (spec/commands.md 2.3): no login needed.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

@@ -2,6 +2,8 @@
 # through Net::FTP.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

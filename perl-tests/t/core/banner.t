@@ -1,6 +1,8 @@
 # The 220 banner (spec/commands.md 1.1) per ServerIdent / DeferWelcome.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

@@ -5,6 +5,8 @@
 # master keeps serving throughout.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 

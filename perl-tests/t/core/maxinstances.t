@@ -3,6 +3,8 @@
 # accepted (SIGCHLD reaping).
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use Time::HiRes qw(sleep time);
 use ProFTPD::TestServer;

@@ -3,6 +3,8 @@
 # measured on 1.3.8).
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
 
