@@ -12,7 +12,9 @@
 //!
 //! Every failure is an error for the caller to end the session on: a
 //! half-changed identity must never serve a client (fail closed).
-#![allow(unsafe_code)]
+//!
+//! Everything here is safe code over nix; only the tests fork, and they
+//! alone opt in to `unsafe`.
 
 #[cfg(target_os = "linux")]
 mod caps;
@@ -281,4 +283,5 @@ fn restore(euid: Uid, egid: Gid) {
 }
 
 #[cfg(test)]
+#[allow(unsafe_code)]
 mod tests;
