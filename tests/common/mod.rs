@@ -79,17 +79,27 @@ macro_rules! skip_if_not_root {
         if !$crate::common::is_root() {
             eprintln!(
                 "SKIPPED {}: needs root (chroot, setuid); CI runs the suite as root",
-                module_path!()
+                $crate::test_fn_name!()
             );
             return;
         }
     };
     ($why:expr) => {
         if !$crate::common::is_root() {
-            eprintln!("SKIPPED {}: needs root: {}", module_path!(), $why);
+            eprintln!("SKIPPED {}: needs root: {}", $crate::test_fn_name!(), $why);
             return;
         }
     };
+}
+
+/// The path of the function the macro is used in (`login::some_test`).
+#[macro_export]
+macro_rules! test_fn_name {
+    () => {{
+        fn here() {}
+        let name = std::any::type_name_of_val(&here);
+        name.strip_suffix("::here").unwrap_or(name)
+    }};
 }
 
 /// Serialises tests that fork, send signals or change process-wide state.
