@@ -107,6 +107,17 @@ SESSIONS = {
         "USER demo", "PASS demo", "MKD a", "RNFR a", "PWD", "RNTO b",
         "RMD b", "QUIT",
     ],
+    "after login": [
+        "USER demo", "PASS demo", "STAT", "CSID", "FEAT", "HELP USER",
+        "HELP RNFR", "HELP TYPE", "HELP MKD", "OPTS UTF8 ON", "OPTS MLST type;",
+        "SMNT x", "SYST", "NOOP", "REIN", "QUIT",
+    ],
+    "ServerIdent off": [("config", "ServerIdent off"), "NOOP", "QUIT"],
+    "ServerIdent text": [("config", 'ServerIdent on "Hello %L from %v"'), "QUIT"],
+    "DeferWelcome": [("config", "DeferWelcome on"), "USER demo", "PASS demo", "QUIT"],
+    "MaxLoginAttempts 1": [
+        ("config", "MaxLoginAttempts 1"), "USER demo", "PASS bad", "NOOP",
+    ],
     "login timeout": [
         ("config", "TimeoutLogin 1"), ("wait", 4),
     ],
@@ -157,6 +168,11 @@ KNOWN_DIFFERENCES = [
     ("banner and information", "'HELP SITE'",
      "module set: SITE is mod_site's command, and mod_site is not compiled into "
      "ours yet (`proftpd -l`); without it `SITE` is an unknown command to HELP"),
+    ("after login", "'OPTS UTF8 ON'",
+     "module set: OPTS UTF8 is mod_lang's, not compiled into ours (`proftpd -l`); "
+     "without an OPTS handler the core answers 500 OPTS X not understood"),
+    ("after login", "'OPTS MLST type;'",
+     "module set: OPTS MLST is mod_facts', not compiled into ours (issue 3)"),
 ]
 
 
