@@ -5,6 +5,7 @@
 #                    the foreground on 127.0.0.1:2121 (user demo, password demo)
 #   make test        every test suite: cargo tests, perl-tests/, tests/compat/
 #   make check       rustfmt --check, clippy -D warnings, then make test
+#   make check-root  make test, refusing to run unless root (no skips)
 #   make install     honours PREFIX DESTDIR sbindir bindir sysconfdir
 #                    localstatedir mandir
 #   make bench | fuzz | perl-tests | dist | uninstall | clean
@@ -49,7 +50,7 @@ TOOLS := ftpdctl ftpwho ftpcount ftptop ftpshut ftpasswd
 QUICKSTART_DIR  ?= $(TARGET_DIR)/quickstart
 QUICKSTART_PORT ?= 2121
 
-.PHONY: all build run test cargo-test perl-tests compat-tests check fmt-check \
+.PHONY: all build run test cargo-test perl-tests compat-tests check check-root fmt-check \
 	clippy bench fuzz install uninstall dist clean
 
 all: build
@@ -96,6 +97,14 @@ compat-tests: build
 	fi
 
 check: fmt-check clippy test
+
+# The root tier (chroot, uid switching, compat) only runs as root.
+check-root:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "make check-root: must run as root (the root tier skips otherwise)"; \
+		exit 1; \
+	fi
+	$(MAKE) --no-print-directory test
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
