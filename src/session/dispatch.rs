@@ -89,6 +89,7 @@ pub fn parse_line(line: &[u8]) -> Cmd {
     match line.iter().position(|&b| is_space(b)) {
         Some(i) => Cmd {
             verb: String::from_utf8_lossy(&line[..i]).to_ascii_uppercase(),
+            verb_raw: line[..i].to_ascii_uppercase(),
             arg: line[i + 1..].to_vec(),
             line: line.to_vec(),
         },
@@ -183,9 +184,7 @@ fn run_cmd(
         }
     }
     host.emit(CORE_UNHANDLED_COMMAND, &cmd.verb);
-    session
-        .replies
-        .add_err(500, format!("{} not understood", cmd.display_verb()));
+    session.replies.add_err(500, cmd.not_understood());
     false
 }
 
@@ -406,6 +405,19 @@ mod tests {
             let verb = line.to_ascii_uppercase();
             assert_eq!(run(line, false).1, format!("500 {verb} not understood\r\n"));
         }
+    }
+
+    #[test]
+    fn unknown_verb_is_echoed_as_bytes() {
+        let mut s = session_over(MODS);
+        let mut host = FakeHost::default();
+        let Outcome::Reply(lines) = dispatch_line(&mut s, &mut host, b"\xc3(\xff\xff") else {
+            panic!("dropped");
+        };
+        assert_eq!(
+            format_reply(&lines, s.multiline),
+            b"500 \xc3(\xff\xff not understood\r\n"
+        );
     }
 
     #[test]

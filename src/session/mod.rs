@@ -99,7 +99,7 @@ pub fn run(start: SessionStart) -> i32 {
         let ip = local.ip();
         host.send(&[ReplyLine {
             code: 500,
-            text: format!("Sorry, no server available to handle request on {ip}."),
+            text: format!("Sorry, no server available to handle request on {ip}.").into(),
         }]);
         log::info!("no server available to handle request on {ip}, closing connection");
         return 0;
@@ -331,7 +331,10 @@ fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Resu
         if let Some((timer, secs)) = host.timers.expired(now) {
             let (text, event) = timers::timeout_reply(timer, secs);
             log::info!("Client session {text}");
-            host.send(&[ReplyLine { code: 421, text }]);
+            host.send(&[ReplyLine {
+                code: 421,
+                text: text.into(),
+            }]);
             events::deliver(session, event, "");
             return Ok(End::Timeout);
         }

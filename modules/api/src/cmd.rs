@@ -61,6 +61,10 @@ pub struct Cmd {
     /// The verb, upper-cased (`RETR`); internal names such as `OPTS_UTF8`
     /// or `SITE_CHMOD` use an underscore, as ProFTPD does.
     pub verb: String,
+    /// The verb's bytes, ASCII upper-cased, as the client sent them: `verb`
+    /// is a lossy UTF-8 copy for matching, this is what replies echo
+    /// (1.3.8 answers `500 \xc3(\xff not understood` byte for byte).
+    pub verb_raw: Vec<u8>,
     /// Everything after the first space of the line, spaces preserved.
     pub arg: Vec<u8>,
     /// The whole line as received (without CRLF), for `%r`-style logging.
@@ -78,6 +82,7 @@ impl Cmd {
         };
         Cmd {
             verb: String::from_utf8_lossy(verb).to_ascii_uppercase(),
+            verb_raw: verb.to_ascii_uppercase(),
             arg: arg.to_vec(),
             line: line.to_vec(),
         }
@@ -96,10 +101,21 @@ impl Cmd {
             .collect()
     }
 
-    /// The verb as ProFTPD prints it in `500 X not understood`: internal
-    /// names such as `OPTS_X` read `OPTS X`.
-    pub fn display_verb(&self) -> String {
-        self.verb.replacen('_', " ", 1)
+    /// The verb as ProFTPD prints it in `500 X not understood`, as bytes:
+    /// internal names such as `OPTS_X` read `OPTS X`.
+    pub fn display_verb(&self) -> Vec<u8> {
+        let mut out = self.verb_raw.clone();
+        if let Some(b) = out.iter_mut().find(|b| **b == b'_') {
+            *b = b' ';
+        }
+        out
+    }
+
+    /// `<verb> not understood`, the 500 reply for a command nobody handles.
+    pub fn not_understood(&self) -> Vec<u8> {
+        let mut out = self.display_verb();
+        out.extend_from_slice(b" not understood");
+        out
     }
 }
 
@@ -134,9 +150,14 @@ mod tests {
     fn display_verb_spaces_internal_names() {
         let cmd = Cmd {
             verb: "OPTS_X".into(),
+            verb_raw: b"OPTS_X".to_vec(),
             arg: vec![],
             line: vec![],
         };
-        assert_eq!(cmd.display_verb(), "OPTS X");
+        assert_eq!(cmd.display_verb(), b"OPTS X");
+        assert_eq!(
+            Cmd::parse(b"\xc3(\xff").not_understood(),
+            b"\xc3(\xff not understood"
+        );
     }
 }

@@ -6,11 +6,93 @@
 //! continuation lines themselves: [`format_reply`] applies the multi-line
 //! rule in one place.
 
+/// The text of a reply line, as bytes.
+///
+/// Replies echo what the client sent (an unknown verb, a path), and those
+/// bytes need not be UTF-8: 1.3.8 sends them back unchanged
+/// (`500 \xc3(\xff not understood`), so the text is kept as bytes from the
+/// handler to the socket. Plain text converts with `From<&str>`/`From<String>`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ReplyText(pub Vec<u8>);
+
+impl ReplyText {
+    /// The text's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The text for logs and tests (invalid UTF-8 shown as U+FFFD).
+    pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+}
+
+impl std::fmt::Debug for ReplyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0.escape_ascii().to_string())
+    }
+}
+
+impl std::ops::Deref for ReplyText {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<String> for ReplyText {
+    fn from(s: String) -> Self {
+        ReplyText(s.into_bytes())
+    }
+}
+
+impl From<&String> for ReplyText {
+    fn from(s: &String) -> Self {
+        ReplyText(s.as_bytes().to_vec())
+    }
+}
+
+impl From<&str> for ReplyText {
+    fn from(s: &str) -> Self {
+        ReplyText(s.as_bytes().to_vec())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for ReplyText {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        ReplyText(s.into_owned().into_bytes())
+    }
+}
+
+impl From<Vec<u8>> for ReplyText {
+    fn from(b: Vec<u8>) -> Self {
+        ReplyText(b)
+    }
+}
+
+impl From<&[u8]> for ReplyText {
+    fn from(b: &[u8]) -> Self {
+        ReplyText(b.to_vec())
+    }
+}
+
+impl PartialEq<str> for ReplyText {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for ReplyText {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
 /// One queued reply line: its code and text (no CRLF).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyLine {
     pub code: u16,
-    pub text: String,
+    pub text: ReplyText,
 }
 
 /// How continuation lines of a multi-line reply are written.
@@ -33,7 +115,7 @@ pub struct ReplyQueue {
 
 impl ReplyQueue {
     /// Queues a success line.
-    pub fn add(&mut self, code: u16, text: impl Into<String>) {
+    pub fn add(&mut self, code: u16, text: impl Into<ReplyText>) {
         self.ok.push(ReplyLine {
             code,
             text: text.into(),
@@ -41,7 +123,7 @@ impl ReplyQueue {
     }
 
     /// Queues an error line, sent only if the command fails.
-    pub fn add_err(&mut self, code: u16, text: impl Into<String>) {
+    pub fn add_err(&mut self, code: u16, text: impl Into<ReplyText>) {
         self.err.push(ReplyLine {
             code,
             text: text.into(),
@@ -89,14 +171,15 @@ pub fn format_reply(lines: &[ReplyLine], style: MultilineStyle) -> Vec<u8> {
         for (k, line) in lines[i..=j].iter().enumerate() {
             let last = i + k == j;
             let first = k == 0;
-            let text = sanitize(&line.text);
             if last {
-                out.extend_from_slice(format!("{code} {text}\r\n").as_bytes());
+                out.extend_from_slice(format!("{code} ").as_bytes());
             } else if first || style == MultilineStyle::Rfc2228 {
-                out.extend_from_slice(format!("{code}-{text}\r\n").as_bytes());
+                out.extend_from_slice(format!("{code}-").as_bytes());
             } else {
-                out.extend_from_slice(format!(" {text}\r\n").as_bytes());
+                out.push(b' ');
             }
+            out.extend(line.text.iter().map(|&b| sanitize(b)));
+            out.extend_from_slice(b"\r\n");
         }
         i = j + 1;
     }
@@ -105,12 +188,8 @@ pub fn format_reply(lines: &[ReplyLine], style: MultilineStyle) -> Vec<u8> {
 
 /// A reply text must never carry its own line break: a client-supplied
 /// argument echoed into a reply could otherwise forge a reply line.
-fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains(['\r', '\n']) {
-        std::borrow::Cow::Owned(text.replace(['\r', '\n'], " "))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
+fn sanitize(b: u8) -> u8 {
+    if b == b'\r' || b == b'\n' { b' ' } else { b }
 }
 
 #[cfg(test)]
@@ -165,6 +244,18 @@ mod tests {
             MultilineStyle::Plain,
         );
         assert_eq!(out, b"550 a  230 x: No such file\r\n");
+    }
+
+    #[test]
+    fn text_is_sent_as_bytes() {
+        let out = format_reply(
+            &[ReplyLine {
+                code: 500,
+                text: b"\xc3(\xff not understood".to_vec().into(),
+            }],
+            MultilineStyle::Plain,
+        );
+        assert_eq!(out, b"500 \xc3(\xff not understood\r\n");
     }
 
     #[test]

@@ -263,12 +263,12 @@ pub struct CmdCtx<'a> {
 
 impl CmdCtx<'_> {
     /// Queues a success reply line.
-    pub fn reply(&mut self, code: u16, text: impl Into<String>) {
+    pub fn reply(&mut self, code: u16, text: impl Into<crate::reply::ReplyText>) {
         self.session.replies.add(code, text);
     }
 
     /// Queues an error reply line.
-    pub fn reply_err(&mut self, code: u16, text: impl Into<String>) {
+    pub fn reply_err(&mut self, code: u16, text: impl Into<crate::reply::ReplyText>) {
         self.session.replies.add_err(code, text);
     }
 }

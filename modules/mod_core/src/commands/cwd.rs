@@ -14,7 +14,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text};
+use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
 
 pub fn cwd(ctx: &mut CmdCtx<'_>) -> ModRet {
     if ctx.cmd.arg.is_empty() {
@@ -27,15 +27,15 @@ pub fn cwd(ctx: &mut CmdCtx<'_>) -> ModRet {
 
 pub fn cdup(ctx: &mut CmdCtx<'_>) -> ModRet {
     let target = resolve(ctx.session, b"..");
-    let shown = String::from_utf8_lossy(&target).into_owned();
+    let shown = target.clone();
     change_dir(ctx, &target, &shown)
 }
 
 /// Enters `target`; on failure replies `550 <shown>: <errno>`.
-fn change_dir(ctx: &mut CmdCtx<'_>, target: &[u8], shown: &str) -> ModRet {
+fn change_dir(ctx: &mut CmdCtx<'_>, target: &[u8], shown: &[u8]) -> ModRet {
     let path = fs_path(target);
     if let Err(e) = std::env::set_current_dir(&path) {
-        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        ctx.reply_err(550, path_reason(shown, &errno_text(&e)));
         return ModRet::Error;
     }
     let now = std::env::current_dir().unwrap_or(path);

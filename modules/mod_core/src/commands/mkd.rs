@@ -7,7 +7,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, quote_257, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text};
+use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
 use crate::keys::UMASK;
 
 /// ProFTPD's default `Umask` (files and directories).
@@ -27,16 +27,12 @@ pub fn mkd(ctx: &mut CmdCtx<'_>) -> ModRet {
         .create(fs_path(&target));
     if let Err(e) = res {
         let shown = arg_display(&ctx.cmd.arg);
-        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
         return ModRet::Error;
     }
-    ctx.reply(
-        257,
-        format!(
-            "\"{}\" - Directory successfully created",
-            quote_257(&target)
-        ),
-    );
+    let mut text = quote_257(&target);
+    text.extend_from_slice(b" - Directory successfully created");
+    ctx.reply(257, text);
     ModRet::Handled
 }
 

@@ -190,9 +190,19 @@ pub fn errno_text(err: &std::io::Error) -> String {
     }
 }
 
-/// The argument as ProFTPD echoes it in replies (`550 <arg>: ...`).
-pub fn arg_display(arg: &[u8]) -> String {
-    String::from_utf8_lossy(arg).into_owned()
+/// The argument as ProFTPD echoes it in replies (`550 <arg>: ...`): the
+/// client's bytes, unchanged (they need not be UTF-8).
+pub fn arg_display(arg: &[u8]) -> Vec<u8> {
+    arg.to_vec()
+}
+
+/// `<shown>: <reason>`, the text of every `550 <path>: ...` reply, as bytes.
+pub fn path_reason(shown: &[u8], reason: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(shown.len() + 2 + reason.len());
+    out.extend_from_slice(shown);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(reason.as_bytes());
+    out
 }
 
 #[cfg(test)]

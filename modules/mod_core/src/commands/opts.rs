@@ -29,6 +29,7 @@ pub fn opts(ctx: &mut CmdCtx<'_>) -> ModRet {
     };
     let sub = Cmd {
         verb: format!("OPTS_{name}"),
+        verb_raw: [&b"OPTS_"[..], &first.to_ascii_uppercase()].concat(),
         arg: rest,
         line: ctx.cmd.line.clone(),
     };
@@ -50,7 +51,7 @@ pub fn opts(ctx: &mut CmdCtx<'_>) -> ModRet {
             }
         }
     }
-    ctx.reply_err(500, format!("{} not understood", sub.display_verb()));
+    ctx.reply_err(500, sub.not_understood());
     ModRet::Error
 }
 

@@ -66,10 +66,19 @@ pub fn fs_path(virt: &[u8]) -> PathBuf {
     PathBuf::from(OsStr::from_bytes(virt))
 }
 
-/// A virtual path quoted for a 257 reply: embedded `"` doubled (RFC 959
-/// appendix II).
-pub fn quote_257(virt: &[u8]) -> String {
-    String::from_utf8_lossy(virt).replace('"', "\"\"")
+/// A virtual path quoted for a 257 reply, as bytes: in `"`, embedded `"`
+/// doubled (RFC 959 appendix II).
+pub fn quote_257(virt: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(virt.len() + 2);
+    out.push(b'"');
+    for &b in virt {
+        out.push(b);
+        if b == b'"' {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+    out
 }
 
 #[cfg(test)]
@@ -97,6 +106,6 @@ mod tests {
 
     #[test]
     fn quote_doubles_quotes() {
-        assert_eq!(quote_257(b"/a\"b"), "/a\"\"b");
+        assert_eq!(quote_257(b"/a\"b"), b"\"/a\"\"b\"");
     }
 }

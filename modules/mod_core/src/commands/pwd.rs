@@ -7,10 +7,8 @@ use proftpd_api::session::CmdCtx;
 use super::path::quote_257;
 
 pub fn pwd(ctx: &mut CmdCtx<'_>) -> ModRet {
-    let text = format!(
-        "\"{}\" is the current directory",
-        quote_257(ctx.session.cwd.as_bytes())
-    );
+    let mut text = quote_257(ctx.session.cwd.as_bytes());
+    text.extend_from_slice(b" is the current directory");
     ctx.reply(257, text);
     ModRet::Handled
 }

@@ -13,7 +13,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text};
+use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
 
 /// `AllowOverwrite` (default off): whether RNTO may replace an existing
 /// file. Read by name; the directive handler stores a `bool` under it.
@@ -53,7 +53,7 @@ pub fn rnfr(ctx: &mut CmdCtx<'_>) -> ModRet {
     let from = resolve(ctx.session, &ctx.cmd.arg);
     if let Err(e) = std::fs::symlink_metadata(fs_path(&from)) {
         let shown = arg_display(&ctx.cmd.arg);
-        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
         return ModRet::Error;
     }
     ctx.session.state::<RenameState>().from = Some(from);
@@ -77,11 +77,11 @@ pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
     let overwrite = ctx.session.get(&ALLOW_OVERWRITE).copied().unwrap_or(false);
     let to_path = fs_path(&to);
     if !overwrite && std::fs::symlink_metadata(&to_path).is_ok() {
-        ctx.reply_err(550, format!("{shown}: Rename permission denied"));
+        ctx.reply_err(550, path_reason(&shown, "Rename permission denied"));
         return ModRet::Error;
     }
     if let Err(e) = std::fs::rename(fs_path(&from), &to_path) {
-        ctx.reply_err(550, format!("{shown}: {}", errno_text(&e)));
+        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
         return ModRet::Error;
     }
     log::debug!(
