@@ -1,10 +1,11 @@
 //! RNFR / RNTO (RFC 959 §4.1.3): rename in two steps, and the sequence
 //! rule that binds them.
 //!
-//! After a successful RNFR, any command other than RNTO, HELP, NOOP, QUIT,
-//! STAT or another RNFR (which replaces the pending one) is refused with
-//! `501 Bad sequence of commands` and the pending RNFR is kept (observed on
-//! 1.3.8); RNTO without RNFR is `503`.
+//! After a successful RNFR, any command other than RNTO, HELP, NOOP, QUIT or
+//! STAT is refused with `501 Bad sequence of commands` and the pending RNFR
+//! is kept; that includes another RNFR, with or without an argument, for an
+//! existing file or not (probed on 1.3.8: `RNFR a`, `RNFR d` is 501 and a
+//! following `RNTO x` renames `a`). RNTO without RNFR is `503`.
 
 use std::os::unix::ffi::OsStrExt;
 
@@ -20,7 +21,7 @@ use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
 static ALLOW_OVERWRITE: ConfigKey<bool> = ConfigKey::new("AllowOverwrite");
 
 /// Commands allowed between RNFR and RNTO.
-const ALLOWED_AFTER_RNFR: &[&str] = &["RNTO", "RNFR", "HELP", "NOOP", "QUIT", "STAT"];
+const ALLOWED_AFTER_RNFR: &[&str] = &["RNTO", "HELP", "NOOP", "QUIT", "STAT"];
 
 /// mod_core's per-session rename state.
 #[derive(Debug, Default)]
@@ -130,6 +131,15 @@ mod tests {
             run(&mut s, super::pre_any, "PWD").1,
             "501 Bad sequence of commands\r\n"
         );
+        assert!(s.state::<RenameState>().from.is_some());
+        // Another RNFR is out of sequence too, and keeps the first.
+        for line in ["RNFR d", "RNFR", "RNFR nope"] {
+            assert_eq!(
+                run(&mut s, super::pre_any, line).1,
+                "501 Bad sequence of commands\r\n",
+                "{line}"
+            );
+        }
         assert!(s.state::<RenameState>().from.is_some());
         assert_eq!(
             run(&mut s, super::rnto, "RNTO b").1,
