@@ -9,8 +9,14 @@
 //! 3. Success: every POST_CMD, then every LOG_CMD handler.
 //!    Failure: every POST_CMD_ERR, then every LOG_CMD_ERR handler.
 //!
-//! A handler flagged `requires_auth` is not called before login; the
-//! command fails with `530 Please login with USER and PASS` instead.
+//! A handler flagged `requires_auth` is not called before login: in its
+//! place the dispatcher queues `530 Please login with USER and PASS`, and
+//! the rest of that handler list (wildcards, or the named handlers) is
+//! skipped. In PRE_CMD and CMD this fails the command. The check is made in
+//! every phase, so a command whose error phase also has an auth-requiring
+//! handler answers 530 twice before login: on 1.3.8 that is RNTO (mod_core's
+//! rename cleanup runs in POST_CMD_ERR) and SITE CHMOD/CHGRP (probed over
+//! the verbs of `HELP`; every other verb answers once).
 
 use proftpd_api::cmd::Cmd;
 use proftpd_api::event::CORE_UNHANDLED_COMMAND;
@@ -127,11 +133,32 @@ pub fn entries<'m>(
     phase: Phase,
     verb: &str,
 ) -> Vec<&'m CmdEntry> {
-    let by_priority = || modules.iter().rev().flat_map(|m| m.commands.iter());
-    let wild = by_priority().filter(|e| e.phase == phase && e.command == "*");
-    let named = by_priority()
-        .filter(|e| e.phase == phase && e.command != "*" && e.command.eq_ignore_ascii_case(verb));
-    wild.chain(named).collect()
+    let mut all = entries_of(modules, phase, verb, true);
+    all.extend(entries_of(modules, phase, verb, false));
+    all
+}
+
+/// The wildcard (`wildcard` true) or the named entries of `phase` for
+/// `verb`, by priority: one of the two lists a phase walks in turn.
+fn entries_of<'m>(
+    modules: &'m [&'static ModuleDef],
+    phase: Phase,
+    verb: &str,
+    wildcard: bool,
+) -> Vec<&'m CmdEntry> {
+    modules
+        .iter()
+        .rev()
+        .flat_map(|m| m.commands.iter())
+        .filter(|e| {
+            e.phase == phase
+                && if wildcard {
+                    e.command == "*"
+                } else {
+                    e.command != "*" && e.command.eq_ignore_ascii_case(verb)
+                }
+        })
+        .collect()
 }
 
 fn call(entry: &CmdEntry, session: &mut Session, host: &mut dyn SessionHost, cmd: &Cmd) -> ModRet {
@@ -139,12 +166,15 @@ fn call(entry: &CmdEntry, session: &mut Session, host: &mut dyn SessionHost, cmd
     (entry.handler)(&mut ctx)
 }
 
-/// The login check; queues the 530 when it fails.
-fn auth_ok(entry: &CmdEntry, session: &mut Session) -> bool {
+/// The login check. When it fails the 530 is sent at once, not queued (as
+/// 1.3.8's auth check does): two failed checks for one command are two
+/// separate replies, not one multi-line reply.
+fn auth_ok(entry: &CmdEntry, session: &Session, host: &mut dyn SessionHost) -> bool {
     if entry.requires_auth && !session.authenticated {
-        session
-            .replies
-            .add_err(530, "Please login with USER and PASS");
+        host.send_now(&[ReplyLine {
+            code: 530,
+            text: "Please login with USER and PASS".into(),
+        }]);
         return false;
     }
     true
@@ -157,7 +187,7 @@ fn run_pre(
     cmd: &Cmd,
 ) -> bool {
     for entry in entries(modules, Phase::PreCmd, &cmd.verb) {
-        if !auth_ok(entry, session) {
+        if !auth_ok(entry, session, host) {
             return false;
         }
         if call(entry, session, host, cmd) == ModRet::Error {
@@ -174,7 +204,7 @@ fn run_cmd(
     cmd: &Cmd,
 ) -> bool {
     for entry in entries(modules, Phase::Cmd, &cmd.verb) {
-        if !auth_ok(entry, session) {
+        if !auth_ok(entry, session, host) {
             return false;
         }
         match call(entry, session, host, cmd) {
@@ -195,10 +225,17 @@ fn run_all(
     cmd: &Cmd,
     phase: Phase,
 ) {
-    for entry in entries(modules, phase, &cmd.verb) {
-        // Errors here change nothing: the command's outcome is decided.
-        if call(entry, session, host, cmd) == ModRet::Error {
-            log::debug!("{phase:?} handler for {} failed", cmd.verb);
+    for wildcard in [true, false] {
+        for entry in entries_of(modules, phase, &cmd.verb, wildcard) {
+            // Before login an auth-requiring hook answers 530 and ends its
+            // list; otherwise errors here change nothing: the command's
+            // outcome is decided.
+            if !auth_ok(entry, session, host) {
+                break;
+            }
+            if call(entry, session, host, cmd) == ModRet::Error {
+                log::debug!("{phase:?} handler for {} failed", cmd.verb);
+            }
         }
     }
 }
@@ -278,6 +315,14 @@ mod tests {
                 err_reply,
             ),
             CmdEntry::hook(Phase::PostCmd, "X", a_post),
+            CmdEntry::cmd(
+                "AUTH2",
+                None,
+                true,
+                proftpd_api::cmd::CmdClass::NONE,
+                ok_reply,
+            ),
+            CmdEntry::hook_auth(Phase::PostCmdErr, "AUTH2", a_post_err),
             CmdEntry::hook(Phase::LogCmd, "*", a_log_any),
             CmdEntry::hook(Phase::PostCmdErr, "*", a_post_err),
             CmdEntry::hook(Phase::LogCmdErr, "FAIL", a_log_err),
@@ -319,9 +364,17 @@ mod tests {
         let mut s = session_over(MODS);
         s.authenticated = authenticated;
         let mut host = FakeHost::default();
-        let out = match dispatch_line(&mut s, &mut host, line.as_bytes()) {
+        let outcome = dispatch_line(&mut s, &mut host, line.as_bytes());
+        // What was sent at once comes first, one reply per send.
+        let mut bytes: Vec<u8> = host
+            .sent
+            .iter()
+            .flat_map(|l| format_reply(std::slice::from_ref(l), s.multiline))
+            .collect();
+        let out = match outcome {
             Outcome::Reply(lines) => {
-                String::from_utf8_lossy(&format_reply(&lines, s.multiline)).into_owned()
+                bytes.extend(format_reply(&lines, s.multiline));
+                String::from_utf8_lossy(&bytes).into_owned()
             }
             Outcome::Drop => "<drop>".into(),
         };
@@ -372,6 +425,18 @@ mod tests {
             "530 Please login with USER and PASS\r\n"
         );
         assert_eq!(run("AUTH", true).1, "200 fine\r\n");
+    }
+
+    #[test]
+    fn auth_hook_in_error_phase_answers_530_again() {
+        // AUTH2's CMD handler and its POST_CMD_ERR hook both require login.
+        let (trace, out) = run("AUTH2", false);
+        assert_eq!(
+            out,
+            "530 Please login with USER and PASS\r\n530 Please login with USER and PASS\r\n"
+        );
+        // The wildcard POST_CMD_ERR list still ran; the named one stopped.
+        assert_eq!(trace, "B:pre* A:pre* A:post_err B:log_err*");
     }
 
     #[test]

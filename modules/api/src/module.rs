@@ -92,6 +92,21 @@ impl CmdEntry {
         }
     }
 
+    /// An entry for another phase that is only reached after login: before
+    /// it, the dispatcher answers `530` in its place, as for a CMD entry
+    /// with `requires_auth` (so a command with such a hook in its error
+    /// phase gets a second `530`, as RNTO does on 1.3.8).
+    pub const fn hook_auth(phase: Phase, command: &'static str, handler: CmdFn) -> CmdEntry {
+        CmdEntry {
+            phase,
+            command,
+            group: None,
+            requires_auth: true,
+            class: CmdClass::NONE,
+            handler,
+        }
+    }
+
     /// Whether this entry applies to `verb` (exact, case-insensitive, or `*`).
     pub fn matches(&self, verb: &str) -> bool {
         self.command == "*" || self.command.eq_ignore_ascii_case(verb)

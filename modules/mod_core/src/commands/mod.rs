@@ -33,6 +33,11 @@ pub const BAD_PARAM_COUNT: &str = "Invalid number of parameters";
 pub static COMMANDS: &[CmdEntry] = &[
     // The RNFR sequence rule must see every command before its handler.
     CmdEntry::hook(Phase::PreCmd, "*", rename::pre_any),
+    // After RNTO, whatever its outcome, no rename is pending. Only reached
+    // after login: before it, the failed RNTO answers a second 530 here,
+    // as on 1.3.8.
+    CmdEntry::hook_auth(Phase::PostCmd, "RNTO", rename::rnto_cleanup),
+    CmdEntry::hook_auth(Phase::PostCmdErr, "RNTO", rename::rnto_cleanup),
     CmdEntry::cmd("SYST", None, false, CmdClass::INFO, syst::syst),
     CmdEntry::cmd("NOOP", None, false, CmdClass::MISC, noop::noop),
     CmdEntry::cmd("FEAT", None, false, CmdClass::INFO, feat::feat),

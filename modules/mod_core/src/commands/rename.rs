@@ -5,7 +5,8 @@
 //! STAT is refused with `501 Bad sequence of commands` and the pending RNFR
 //! is kept; that includes another RNFR, with or without an argument, for an
 //! existing file or not (probed on 1.3.8: `RNFR a`, `RNFR d` is 501 and a
-//! following `RNTO x` renames `a`). RNTO without RNFR is `503`.
+//! following `RNTO x` renames `a`). RNTO without RNFR is `503`. Any RNTO,
+//! failed or not (a bare `RNTO` too), ends the pending rename.
 
 use std::os::unix::ffi::OsStrExt;
 
@@ -63,8 +64,8 @@ pub fn rnfr(ctx: &mut CmdCtx<'_>) -> ModRet {
 }
 
 pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
-    // The argument count is checked first: a bare RNTO is 501 and keeps a
-    // pending RNFR (observed on 1.3.8).
+    // The argument count is checked first: a bare RNTO is 501, not 503
+    // (observed on 1.3.8); `rnto_cleanup` then drops the pending RNFR.
     if ctx.cmd.arg.is_empty() {
         ctx.reply_err(501, BAD_PARAM_COUNT);
         return ModRet::Error;
@@ -92,6 +93,13 @@ pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
     );
     ctx.reply(250, "Rename successful");
     ModRet::Handled
+}
+
+/// POST_CMD and POST_CMD_ERR for RNTO: whatever the outcome, the pending
+/// RNFR is used up (1.3.8: `RNFR a`, `RNTO`, `RNTO b` is 501 then 503).
+pub fn rnto_cleanup(ctx: &mut CmdCtx<'_>) -> ModRet {
+    ctx.session.state::<RenameState>().from = None;
+    ModRet::Declined
 }
 
 #[cfg(test)]
@@ -159,5 +167,13 @@ mod tests {
             proftpd_api::module::ModRet::Declined
         );
         std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn any_rnto_ends_the_pending_rename() {
+        let mut s = session();
+        s.state::<RenameState>().from = Some(b"/a".to_vec());
+        run(&mut s, super::rnto_cleanup, "RNTO");
+        assert!(s.state::<RenameState>().from.is_none());
     }
 }
