@@ -10,14 +10,14 @@
 //! | `error!`                             | error            |
 //! | `warn!`                              | warn             |
 //! | `info!`                              | **notice**       |
-//! | `info!` with target `info` or `*.info` | info           |
+//! | `info!` with target `info` or `auth.info` | info        |
 //! | `debug!`                             | debug (needs `-d`/DebugLevel ≥ 1) |
 //! | `trace!`                             | debug (needs level ≥ 5) |
 //!
 //! so `log::info!(target: "info", "FTP session opened.")` is an info line
 //! (dropped by the default `SyslogLevel notice`), while a plain `info!` is
-//! a notice such as `USER bob (Login failed): ...`. A target starting with
-//! `auth` (`auth`, `auth.info`) marks ProFTPD's `pr_log_auth` messages,
+//! a notice such as `USER bob (Login failed): ...`. The targets `auth` and
+//! `auth.info` mark ProFTPD's `pr_log_auth` messages,
 //! which syslog files under LOG_AUTHPRIV whatever `SyslogFacility` says.
 //!
 //! # Processes
@@ -34,6 +34,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use mod_core::keys::SyslogLevel;
+use proftpd_api::log_target;
+
+// The targets are the constants of `proftpd_api::log_target` (the one
+// convention, documented there and in docs/INTERFACES.md).
 
 /// Where lines go.
 enum Sink {
@@ -310,8 +314,8 @@ fn write_syslog(sys: &mut SyslogSink, pid: u32, prio: SyslogLevel, auth: bool, t
 /// The ProFTPD priority of a record, and whether it is an auth message.
 fn classify(record: &log::Record<'_>) -> (SyslogLevel, bool) {
     let target = record.target();
-    let auth = target == "auth" || target.starts_with("auth.");
-    let info_target = target == "info" || target.ends_with(".info");
+    let auth = target == log_target::AUTH || target == log_target::AUTH_INFO;
+    let info_target = target == log_target::INFO || target == log_target::AUTH_INFO;
     let level = match record.level() {
         log::Level::Error => SyslogLevel::Error,
         log::Level::Warn => SyslogLevel::Warn,

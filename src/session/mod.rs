@@ -28,6 +28,7 @@ use signal_hook::consts::{SIGHUP, SIGTERM, SIGUSR1};
 use signal_hook_mio::v1_0::Signals;
 
 use proftpd_api::config::ConfigTree;
+use proftpd_api::log_target;
 use proftpd_api::module::ModuleDef;
 use proftpd_api::reply::ReplyLine;
 use proftpd_api::session::{AuthModule, Disconnect, Session, Timer};
@@ -119,7 +120,7 @@ pub fn run(start: SessionStart) -> i32 {
         })
         .collect();
     set_log_prefix(&session);
-    log::info!("FTP session opened.");
+    log::info!(target: log_target::INFO, "FTP session opened.");
     apply_umask(&session);
 
     for m in modules.iter() {
@@ -170,7 +171,7 @@ fn finish(session: &mut Session, host: &mut Host, end: End) -> i32 {
         _ => {}
     }
     flush(session, host, false);
-    log::info!("FTP session closed.");
+    log::info!(target: log_target::INFO, "FTP session closed.");
     0
 }
 

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod cmd;
 pub mod config;
 pub mod event;
+pub mod log_target;
 pub mod module;
 pub mod reply;
 pub mod session;

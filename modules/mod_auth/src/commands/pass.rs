@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use proftpd_api::log_target;
 use proftpd_api::module::ModRet;
 use proftpd_api::session::{CmdCtx, Disconnect, Timer};
 
@@ -28,7 +29,7 @@ pub fn pass(ctx: &mut CmdCtx<'_>) -> ModRet {
         .unwrap_or(DEFAULT_MAX_PASSWORD_SIZE);
     if ctx.cmd.arg.len() > max {
         log::info!(
-            target: "auth",
+            target: log_target::AUTH,
             "USER {name} (Login failed): Password length ({}) exceeds MaxPasswordSize ({max})",
             ctx.cmd.arg.len()
         );
@@ -101,9 +102,9 @@ fn succeed(
         ctx.host.set_timer(Timer::Session, Some(session_limit));
     }
     if anon {
-        log::info!(target: "auth.info", "ANON {real}: Login successful.");
+        log::info!(target: log_target::AUTH_INFO, "ANON {real}: Login successful.");
     } else {
-        log::info!(target: "auth.info", "USER {name}: Login successful.");
+        log::info!(target: log_target::AUTH_INFO, "USER {name}: Login successful.");
     }
     if let Some(path) = display {
         for line in display_lines(Path::new(&path), name, &cwd_shown, &peer, &local) {
@@ -173,11 +174,11 @@ fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {
         .unwrap_or(DEFAULT_MAX_LOGIN_ATTEMPTS);
     let fatal = match denial {
         Denial::Reason(r) => {
-            log::info!(target: "auth", "USER {name} (Login failed): {r}");
+            log::info!(target: log_target::AUTH, "USER {name} (Login failed): {r}");
             None
         }
         Denial::Line(l) => {
-            log::info!(target: "auth", "{l}");
+            log::info!(target: log_target::AUTH, "{l}");
             None
         }
         Denial::Fatal(f) => {
@@ -198,7 +199,7 @@ fn fail(ctx: &mut CmdCtx<'_>, name: &str, denial: Denial) {
         ctx.session.disconnect = Some(Disconnect::Fatal(f));
     } else if failures >= max {
         log::info!(
-            target: "auth",
+            target: log_target::AUTH,
             "Maximum login attempts ({max}) exceeded, connection refused"
         );
         ctx.session.disconnect = Some(Disconnect::MaxLoginAttempts);
