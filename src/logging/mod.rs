@@ -139,7 +139,8 @@ pub fn debug_level() -> u8 {
 pub struct LogSettings {
     /// `-n`: stderr, SystemLog ignored.
     pub nodaemon: bool,
-    /// `-q` with `-n`: nothing on stderr.
+    /// `-q` with `-n`: nothing on stderr; the log goes where a daemon's
+    /// would (SystemLog, or syslog).
     pub quiet: bool,
     /// `SystemLog`: `Some(None)` is `SystemLog none`.
     pub system_log: Option<Option<PathBuf>>,
@@ -169,14 +170,17 @@ pub fn configure(s: &LogSettings) -> Result<(), LogError> {
         _ => SyslogLevel::Notice,
     };
     let debug_level = s.cli_debug.or(s.config_debug).unwrap_or(0);
-    let sink = if s.nodaemon {
+    let sink = if s.nodaemon && !s.quiet {
         // 1.3.8 still opens (and so checks) SystemLog under -n, then logs
         // to stderr only.
         if let Some(Some(path)) = &s.system_log {
             open_system_log(path)?;
         }
-        if s.quiet { Sink::Discard } else { Sink::Stderr }
+        Sink::Stderr
     } else {
+        // `-n -q` logs where a daemon would: observed on 1.3.8, `-n -q`
+        // with a SystemLog writes STARTUP/SHUTDOWN to that file and
+        // nothing to stderr.
         match &s.system_log {
             Some(None) => Sink::Discard,
             Some(Some(path)) => Sink::File(open_system_log(path)?),
