@@ -31,7 +31,7 @@ use proftpd_api::config::ConfigTree;
 use proftpd_api::log_target;
 use proftpd_api::module::ModuleDef;
 use proftpd_api::reply::ReplyLine;
-use proftpd_api::session::{AuthModule, Disconnect, Session, Timer};
+use proftpd_api::session::{AuthModule, CapsPolicy, Disconnect, Session, Timer};
 
 use mod_core::keys::{COMMAND_BUFFER_SIZE, GROUP, TIMEOUT_IDLE, UMASK, USER};
 
@@ -132,8 +132,15 @@ pub fn run(start: SessionStart) -> i32 {
             deliver_events(&mut session, &mut host);
         }
     }
+    // The daemon's User/Group (and mod_cap's trim) before the banner: a
+    // session that cannot give up root must not serve anyone.
+    let ids = daemon_ids(&session);
+    let policy = caps_policy(&session);
+    if let Err(e) = enter_daemon_ids(&mut session, ids, &policy, crate::privs::session_drop_with) {
+        log::error!("{e}");
+        return finish(&mut session, &mut host, End::Refused);
+    }
     flush(&mut session, &mut host, false);
-    drop_to_daemon_user(&session);
 
     let idle = session
         .server_get(&TIMEOUT_IDLE)
@@ -200,30 +207,60 @@ fn apply_umask(session: &Session) {
     }
 }
 
-/// Drops the effective ids to the serving server's `User`/`Group` (a
-/// `<VirtualHost>` may name its own; else the main server's). A no-op when
-/// not running as root.
-fn drop_to_daemon_user(session: &Session) {
+/// The serving server's `User`/`Group` ids (a `<VirtualHost>` may name
+/// its own; else the main server's); `None` when not running as root or
+/// when either is unset (ProFTPD then stays root).
+fn daemon_ids(session: &Session) -> Option<(u32, u32)> {
     if !nix::unistd::geteuid().is_root() {
-        return;
+        return None;
     }
     let uid = session
         .server_get(&USER)
         .or_else(|| session.main_get(&USER))
         .and_then(|name| nix::unistd::User::from_name(name).ok().flatten())
-        .map(|u| u.uid.as_raw());
+        .map(|u| u.uid.as_raw())?;
     let gid = session
         .server_get(&GROUP)
         .or_else(|| session.main_get(&GROUP))
         .and_then(|name| nix::unistd::Group::from_name(name).ok().flatten())
-        .map(|g| g.gid.as_raw());
-    let (Some(uid), Some(gid)) = (uid, gid) else {
-        // ProFTPD stays root when User/Group are not set.
-        return;
-    };
-    if let Err(e) = crate::privs::session_drop(uid, gid) {
-        log::error!("unable to drop privileges to uid {uid}, gid {gid}: {e}");
+        .map(|g| g.gid.as_raw())?;
+    Some((uid, gid))
+}
+
+/// mod_cap's `CapabilitiesEngine`/`CapabilitiesSet` for the serving server,
+/// applied by the pre-login drop.
+fn caps_policy(session: &Session) -> CapsPolicy {
+    #[cfg(feature = "mod_cap")]
+    {
+        mod_cap::policy(&session.config, session.server).0
     }
+    #[cfg(not(feature = "mod_cap"))]
+    {
+        let _ = session;
+        CapsPolicy::default()
+    }
+}
+
+/// The privilege call of [`enter_daemon_ids`]: `privs::session_drop_with`,
+/// or a stand-in in tests.
+type DropFn = fn(u32, u32, &CapsPolicy) -> Result<(), crate::privs::PrivError>;
+
+/// Drops the effective ids to `ids` with `policy`. On failure the queued
+/// banner is discarded and the error names the ids: the caller ends the
+/// session without a greeting.
+fn enter_daemon_ids(
+    session: &mut Session,
+    ids: Option<(u32, u32)>,
+    policy: &CapsPolicy,
+    drop: DropFn,
+) -> Result<(), String> {
+    let Some((uid, gid)) = ids else {
+        return Ok(());
+    };
+    drop(uid, gid, policy).map_err(|e| {
+        session.replies.clear();
+        format!("unable to drop privileges to uid {uid}, gid {gid}: {e}; ending session")
+    })
 }
 
 /// Sends the queued replies (the error list when `failed`).
@@ -362,4 +399,47 @@ fn handle_line(session: &mut Session, host: &mut Host, line: &[u8]) -> Option<En
         return Some(End::Eof);
     }
     None
+}
+
+#[cfg(test)]
+mod drop_tests {
+    use super::{CapsPolicy, enter_daemon_ids};
+    use crate::privs::PrivError;
+    use crate::session::testutil::session_over;
+
+    fn failing(_: u32, _: u32, _: &CapsPolicy) -> Result<(), PrivError> {
+        Err(PrivError::Syscall {
+            op: "seteuid",
+            errno: nix::errno::Errno::EPERM,
+        })
+    }
+
+    fn working(_: u32, _: u32, _: &CapsPolicy) -> Result<(), PrivError> {
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_drop_ends_the_session_without_a_banner() {
+        let mut s = session_over(&[]);
+        s.replies.add(220, "banner");
+        let err = enter_daemon_ids(
+            &mut s,
+            Some((65534, 65534)),
+            &CapsPolicy::default(),
+            failing,
+        )
+        .expect_err("the drop failed");
+        assert!(err.contains("uid 65534, gid 65534"), "{err}");
+        assert!(!s.replies.has_ok(), "the banner must not be sent");
+    }
+
+    #[test]
+    fn the_drop_keeps_the_banner_and_passes_the_policy() {
+        let mut s = session_over(&[]);
+        s.replies.add(220, "banner");
+        assert!(enter_daemon_ids(&mut s, Some((1, 1)), &CapsPolicy::default(), working).is_ok());
+        assert!(s.replies.has_ok());
+        // No User/Group (or not root): nothing to drop, nothing called.
+        assert!(enter_daemon_ids(&mut s, None, &CapsPolicy::default(), failing).is_ok());
+    }
 }
