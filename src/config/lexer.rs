@@ -166,7 +166,10 @@ pub fn line_words(line: &[u8], env: EnvFn<'_>) -> Vec<String> {
     words
 }
 
-/// The whole text as lines of words; blank and comment lines dropped.
+/// The whole text as lines of words; blank and comment lines dropped. The
+/// parser does not use it (it expands each line when it reaches it, so a
+/// `SetEnv` applies to the lines after it); the tests and fuzzing do.
+#[cfg(test)]
 pub fn tokenize(text: &[u8], env: EnvFn<'_>) -> Vec<Line> {
     logical_lines(text)
         .into_iter()

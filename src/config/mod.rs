@@ -5,7 +5,10 @@
 //!   dropped), words (quotes, inline `#` comments), `%{env:}` expansion per
 //!   word, and the `<Section args>` bracket rule. Never panics; invalid
 //!   UTF-8 is converted lossily (handlers take `String` arguments).
-//! - `parser`: one pass over the lines. It handles what ProFTPD's core
+//! - `parser`: one pass over the lines, each line's words cut and
+//!   `%{env:}`-expanded only when the parser reaches it, so `SetEnv` (which
+//!   sets the process environment at parse time) applies to the lines after
+//!   it, as on 1.3.8. It handles what ProFTPD's core
 //!   handles before any module sees a line: the sections (`<Global>`,
 //!   `<VirtualHost>`, `<Anonymous>`, `<Directory>`, `<Limit>`, `<Class>`)
 //!   with their nesting rules, the conditionals (`<IfModule>`,

@@ -200,11 +200,18 @@ impl Parser<'_> {
     }
 
     fn parse_file(&mut self, text: &[u8], file: &Arc<str>) -> Result<(), ConfigError> {
-        let lines = lexer::tokenize(text, self.env);
+        // Words are cut and `%{env:}` expanded line by line, as each
+        // directive is reached (as 1.3.8 does): a `SetEnv` takes effect for
+        // the lines after it (`SetEnv PFX x` then `PidFile /tmp/%{env:PFX}`).
+        let lines = lexer::logical_lines(text);
         let eof_line = last_line_number(text);
         let mut i = 0;
-        while let Some(line) = lines.get(i) {
+        while let Some((number, bytes)) = lines.get(i) {
             i += 1;
+            let line = lexer::Line {
+                line: *number,
+                words: lexer::line_words(bytes, self.env),
+            };
             let origin = Origin {
                 file: file.clone(),
                 line: line.line,
@@ -226,11 +233,12 @@ impl Parser<'_> {
                     // same kind.
                     let mut depth = 1usize;
                     while depth > 0 {
-                        let Some(l) = lines.get(i) else {
+                        let Some((_, skipped)) = lines.get(i) else {
                             return Err(unclosed_cond(cond, file, eof_line));
                         };
                         i += 1;
-                        let first = l.words.first().map(|w| w.to_ascii_lowercase());
+                        let words = lexer::line_words(skipped, self.env);
+                        let first = words.first().map(|w| w.to_ascii_lowercase());
                         let first = first.as_deref().unwrap_or("");
                         if first.starts_with(cond.open_prefix()) {
                             depth += 1;

@@ -5,6 +5,8 @@
 use proftpd_api::config::{
     ConfigError, ConfigKey, ConfigTree, ContextKind, Contexts, CtxId, DirectiveCtx, Merge,
 };
+use std::collections::HashMap;
+
 use proftpd_api::module::{DirectiveEntry, ModuleDef};
 
 use super::include::fake::FakeFs;
@@ -83,7 +85,26 @@ static TEST_DIRECTIVES: &[DirectiveEntry] = &[
         contexts: Contexts::CLASS,
         handler: set_from,
     },
+    DirectiveEntry {
+        name: "SetEnv",
+        contexts: Contexts::SVG,
+        handler: set_test_env,
+    },
 ];
+
+thread_local! {
+    /// What the test `SetEnv` set, read by [`env`] like the process
+    /// environment the real parser reads.
+    static TEST_ENV: std::cell::RefCell<HashMap<String, String>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn set_test_env(c: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    if let [name, value] = c.args {
+        TEST_ENV.with(|e| e.borrow_mut().insert(name.clone(), value.clone()));
+    }
+    Ok(())
+}
 
 static TEST_MODULE: ModuleDef = ModuleDef {
     name: "mod_test",
@@ -103,7 +124,7 @@ fn env(name: &str) -> Option<String> {
     match name {
         "NAME" => Some("from env".into()),
         "DIR" => Some("/srv".into()),
-        _ => None,
+        _ => TEST_ENV.with(|e| e.borrow().get(name).cloned()),
     }
 }
 
@@ -174,6 +195,18 @@ fn directives_reach_their_handlers() {
     assert_eq!(rec.argv, ["2121"]);
     assert_eq!(rec.origin.line, 2);
     assert_eq!(&*rec.origin.file, "/etc/p.conf");
+}
+
+#[test]
+fn env_is_expanded_when_the_directive_is_reached() {
+    // `SetEnv` runs before the next line is expanded (1.3.8), and a line
+    // before it still saw the old (unset) value.
+    let t = ok("ServerName a%{env:LATE_PFX}\nSetEnv LATE_PFX x\nPort 21\n\
+                <IfDefine !NOPE>\n</IfDefine>\n<Directory /tmp/%{env:LATE_PFX}>\nAllowOverwrite on\n</Directory>");
+    let main = t.main_server();
+    assert_eq!(name_at(&t, main), Some("a"));
+    let dirs = children_of(&t, main, ContextKind::Directory);
+    assert_eq!(t.ctx(dirs[0]).args, ["/tmp/x"]);
 }
 
 #[test]
