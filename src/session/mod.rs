@@ -12,6 +12,7 @@
 pub mod dispatch;
 pub mod events;
 pub mod host;
+pub mod rdns;
 pub mod reader;
 pub mod server;
 #[cfg(test)]
@@ -33,7 +34,7 @@ use proftpd_api::module::ModuleDef;
 use proftpd_api::reply::ReplyLine;
 use proftpd_api::session::{AuthModule, CapsPolicy, Disconnect, Session, Timer};
 
-use mod_core::keys::{COMMAND_BUFFER_SIZE, GROUP, TIMEOUT_IDLE, UMASK, USER};
+use mod_core::keys::{COMMAND_BUFFER_SIZE, GROUP, TIMEOUT_IDLE, UMASK, USE_REVERSE_DNS, USER};
 
 use dispatch::Outcome;
 use host::Host;
@@ -119,6 +120,7 @@ pub fn run(start: SessionStart) -> i32 {
             })
         })
         .collect();
+    resolve_peer_name(&mut session);
     set_log_prefix(&session);
     log::info!(target: log_target::INFO, "FTP session opened.");
     apply_umask(&session);
@@ -162,11 +164,33 @@ pub fn run(start: SessionStart) -> i32 {
     finish(&mut session, &mut host, end)
 }
 
+/// With `UseReverseDNS` on (the default), the client's verified name
+/// becomes `session.peer_name` (logs, STAT, `%R`); the address otherwise.
+fn resolve_peer_name(session: &mut Session) {
+    let enabled = session.main_get(&USE_REVERSE_DNS).copied().unwrap_or(true);
+    if !enabled {
+        return;
+    }
+    if let Some(name) = rdns::verified_name(session.peer_addr.ip(), rdns::REVERSE_DNS_DEADLINE) {
+        session.peer_name = name;
+    }
+}
+
 /// Every later log line names the server and the client as ProFTPD's do:
-/// `<server> (<client-name>[<client-ip>])`; the server part is the local
-/// address (1.3.8 without reverse DNS shows the IP).
+/// `<server> (<client-name>[<client-ip>])`. With reverse DNS the server
+/// part is the server's FQDN (`localhost` on 1.3.8 for 127.0.0.1, the name
+/// the master logs under); without it, the local address.
 fn set_log_prefix(session: &Session) {
-    crate::logging::set_session_prefix(&session.local_ip(), &session.peer_name, &session.peer_ip());
+    let reverse = session.main_get(&USE_REVERSE_DNS).copied().unwrap_or(true);
+    let server = if reverse {
+        let hostname = nix::unistd::gethostname()
+            .map(|h| h.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        crate::master::listen::fqdn(&session.config, session.server, None, &hostname)
+    } else {
+        session.local_ip()
+    };
+    crate::logging::set_session_prefix(&server, &session.peer_name, &session.peer_ip());
 }
 
 /// Logs the end of the session; returns the exit status.

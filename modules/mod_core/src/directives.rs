@@ -75,6 +75,7 @@ pub static DIRECTIVES: &[DirectiveEntry] = &[
     entry("DefaultAddress", S, default_address),
     entry("SocketBindTight", S, socket_bind_tight),
     entry("UseIPv6", S, use_ipv6),
+    entry("UseReverseDNS", S, use_reverse_dns),
     entry("MaxInstances", S, max_instances),
     // 1.3.8 registers this spelling and names it so in its errors.
     entry("TCPBackLog", S, tcp_backlog),
@@ -223,6 +224,10 @@ fn socket_bind_tight(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 
 fn use_ipv6(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     bool_directive(ctx, &keys::USE_IPV6)
+}
+
+fn use_reverse_dns(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    bool_directive(ctx, &keys::USE_REVERSE_DNS)
 }
 
 fn port(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {

@@ -64,6 +64,10 @@ pub static PORT: ConfigKey<u16> = ConfigKey::new("Port");
 pub static DEFAULT_ADDRESS: ConfigKey<Vec<String>> = ConfigKey::new("DefaultAddress");
 pub static SOCKET_BIND_TIGHT: ConfigKey<bool> = ConfigKey::new("SocketBindTight");
 pub static USE_IPV6: ConfigKey<bool> = ConfigKey::new("UseIPv6");
+/// `UseReverseDNS on|off` (server config, default on): whether a session
+/// looks its client's address up (verified: the name must resolve back to
+/// the address) for logs, `%h`/`%R` and STAT.
+pub static USE_REVERSE_DNS: ConfigKey<bool> = ConfigKey::new("UseReverseDNS");
 /// `MaxInstances count|none`; `none` is stored as 0 (unlimited), a value
 /// the directive never accepts otherwise.
 pub static MAX_INSTANCES: ConfigKey<u32> = ConfigKey::new("MaxInstances");
