@@ -20,6 +20,7 @@ pub mod pwd;
 pub mod quit;
 pub mod rename;
 pub mod rmd;
+pub mod smnt;
 pub mod syst;
 
 use proftpd_api::cmd::{CmdClass, CmdGroup};
@@ -46,6 +47,7 @@ pub static COMMANDS: &[CmdEntry] = &[
     CmdEntry::cmd("QUIT", None, false, CmdClass::INFO, quit::quit),
     CmdEntry::cmd("CLNT", None, false, CmdClass::INFO, clnt::clnt),
     CmdEntry::cmd("CSID", None, true, CmdClass::INFO, csid::csid),
+    CmdEntry::cmd("SMNT", None, true, CmdClass::MISC, smnt::smnt),
     CmdEntry::cmd(
         "PWD",
         Some(CmdGroup::Dirs),
