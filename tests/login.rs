@@ -134,10 +134,12 @@ fn commands_before_login_are_refused() {
     let srv = demo_server("");
     let mut c = srv.connect();
     c.banner();
-    // (RNTO is left out: ProFTPD 1.3.8 answers it with this line twice.)
     for cmd in ["PWD", "XPWD", "MKD x", "CWD /", "CDUP", "RNFR x", "RMD x"] {
         assert_eq!(c.cmd(cmd), NEED_LOGIN, "{cmd}");
     }
+    // ProFTPD 1.3.8 answers RNTO twice before login.
+    assert_eq!(c.cmd("RNTO y"), NEED_LOGIN);
+    assert_eq!(c.reply(), NEED_LOGIN);
     // Still usable: the refusals do not count as login failures.
     c.login("demo", "demo");
 }
