@@ -150,7 +150,7 @@ pub struct Session {
     /// The identity the session switched to at login.
     pub identity: Option<Identity>,
     /// The current directory as the client sees it (absolute, `/`-based).
-    pub cwd: String,
+    pub cwd: Vec<u8>,
     /// The real directory the session is chrooted into, if any.
     pub chroot: Option<PathBuf>,
     pub transfer_type: TransferType,
@@ -188,7 +188,7 @@ impl Session {
             user: None,
             authenticated: false,
             identity: None,
-            cwd: "/".to_string(),
+            cwd: b"/".to_vec(),
             chroot: None,
             transfer_type: TransferType::Ascii,
             type_set_before_login: false,

@@ -236,7 +236,7 @@ fn a_good_login() {
     );
     assert!(s.authenticated);
     assert_eq!(s.user.as_deref(), Some("bob"));
-    assert_eq!(s.cwd, "/srv/home/bob");
+    assert_eq!(s.cwd, b"/srv/home/bob");
     assert_eq!(s.chroot, None);
     let id = s.identity.clone().unwrap_or_else(|| panic!("identity"));
     assert_eq!((id.uid, id.gid), (2001, 2001));
@@ -449,7 +449,7 @@ fn default_root_home_jails_and_starts_at_slash() {
     let id = &h.switched[0];
     assert_eq!(id.chroot, Some(PathBuf::from("/srv/home/bob")));
     assert_eq!(id.chdir, PathBuf::from("/"));
-    assert_eq!(s.cwd, "/");
+    assert_eq!(s.cwd, b"/");
     assert_eq!(s.chroot, Some(PathBuf::from("/srv/home/bob")));
     assert_eq!(h.events, [proftpd_api::event::CORE_PRE_CHROOT]);
 }
@@ -473,7 +473,7 @@ fn default_root_group_expressions_first_match_wins() {
     // bob's home lies below the root: he starts there.
     assert_eq!(h.switched[0].chroot, Some(PathBuf::from("/srv")));
     assert_eq!(h.switched[0].chdir, PathBuf::from("/home/bob"));
-    assert_eq!(s.cwd, "/home/bob");
+    assert_eq!(s.cwd, b"/home/bob");
 }
 
 #[test]
@@ -521,7 +521,7 @@ fn anonymous_login_through_an_alias() {
     assert_eq!(id.user, "ftp");
     assert_eq!((id.uid, id.gid), (2100, 2200));
     assert_eq!(id.chroot, Some(PathBuf::from("/srv/ftp")));
-    assert_eq!(s.cwd, "/");
+    assert_eq!(s.cwd, b"/");
 
     // The account name itself works too; a normal user does not turn
     // anonymous.

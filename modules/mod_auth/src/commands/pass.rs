@@ -84,7 +84,7 @@ fn succeed(
     s.user = Some(name.to_string());
     s.chroot = identity.chroot.clone();
     s.identity = Some(identity);
-    s.cwd = cwd;
+    s.cwd = cwd.into_bytes();
     let anon = s.anon.is_some();
     let idle = s
         .get(&mod_core::keys::TIMEOUT_IDLE)
@@ -93,7 +93,7 @@ fn succeed(
     let session_limit = s.get(&TIMEOUT_SESSION).copied().unwrap_or(0);
     let grant = s.get(&ACCESS_GRANT_MSG).cloned();
     let display = s.get(&DISPLAY_LOGIN).cloned();
-    let cwd_shown = s.cwd.clone();
+    let cwd_shown = String::from_utf8_lossy(&s.cwd).into_owned();
     let peer = s.peer_name.clone();
     let local = s.local_ip();
     ctx.host.set_timer(Timer::Login, None);

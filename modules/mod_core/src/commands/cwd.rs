@@ -39,7 +39,7 @@ fn change_dir(ctx: &mut CmdCtx<'_>, target: &[u8], shown: &[u8]) -> ModRet {
         return ModRet::Error;
     }
     let now = std::env::current_dir().unwrap_or(path);
-    ctx.session.cwd = String::from_utf8_lossy(now.as_os_str().as_bytes()).into_owned();
+    ctx.session.cwd = now.as_os_str().as_bytes().to_vec();
     // The reply names the verb as sent (`XCWD command successful`).
     let verb = ctx.cmd.verb.clone();
     ctx.reply(250, format!("{verb} command successful"));
@@ -64,7 +64,7 @@ mod tests {
             .to_string_lossy()
             .into_owned();
         let mut s = session();
-        s.cwd = base.clone();
+        s.cwd = base.clone().into_bytes();
 
         assert_eq!(
             run(&mut s, super::cwd, "CWD").1,
@@ -82,31 +82,64 @@ mod tests {
             run(&mut s, super::cwd, "XCWD sub").1,
             "250 XCWD command successful\r\n"
         );
-        assert_eq!(s.cwd, format!("{base}/sub"));
+        assert_eq!(s.cwd, format!("{base}/sub").into_bytes());
         assert_eq!(
             run(&mut s, super::cdup, "CDUP").1,
             "250 CDUP command successful\r\n"
         );
-        assert_eq!(s.cwd, base);
+        assert_eq!(s.cwd, base.as_bytes());
         s.cwd = "/".into();
         assert_eq!(
             run(&mut s, super::cdup, "XCUP").1,
             "250 XCUP command successful\r\n"
         );
-        assert_eq!(s.cwd, "/");
+        assert_eq!(s.cwd, b"/");
         assert_eq!(
             run(&mut s, super::cwd, "CWD ..").1,
             "250 CWD command successful\r\n"
         );
-        assert_eq!(s.cwd, "/");
+        assert_eq!(s.cwd, b"/");
         // Symlinks are resolved.
         std::os::unix::fs::symlink(&sub, dir.join("lnk")).expect("symlink");
-        s.cwd = base.clone();
+        s.cwd = base.clone().into_bytes();
         assert_eq!(
             run(&mut s, super::cwd, "CWD lnk").1,
             "250 CWD command successful\r\n"
         );
-        assert_eq!(s.cwd, format!("{base}/sub"));
+        assert_eq!(s.cwd, format!("{base}/sub").into_bytes());
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn paths_are_bytes_end_to_end() {
+        use crate::commands::testutil::run_bytes;
+        use std::os::unix::ffi::OsStrExt;
+        let dir = std::env::temp_dir().join(format!("mod_core_cwd_bytes_{}", std::process::id()));
+        let latin1 = dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+        std::fs::create_dir_all(&latin1).expect("create test dir");
+        std::fs::write(latin1.join("f"), b"x").expect("create test file");
+        let base = std::fs::canonicalize(&dir).expect("canonical test dir");
+        let mut s = session();
+        s.cwd = base.as_os_str().as_bytes().to_vec();
+        assert_eq!(
+            run_bytes(&mut s, super::cwd, b"CWD caf\xe9"),
+            b"250 CWD command successful\r\n"
+        );
+        // The session's directory is the real name, not a lossy copy...
+        assert!(s.cwd.ends_with(b"/caf\xe9"));
+        let mut want = b"257 \"".to_vec();
+        want.extend_from_slice(&s.cwd);
+        want.extend_from_slice(b"\" is the current directory\r\n");
+        assert_eq!(run_bytes(&mut s, crate::commands::pwd::pwd, b"PWD"), want);
+        // ...so relative names still resolve inside it.
+        assert_eq!(
+            run_bytes(&mut s, super::cwd, b"CWD f"),
+            b"550 f: Not a directory\r\n"
+        );
+        assert_eq!(
+            run_bytes(&mut s, super::cwd, b"CWD n\xff"),
+            b"550 n\xff: No such file or directory\r\n"
+        );
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

@@ -44,7 +44,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("d")).expect("create test dir");
         std::fs::write(dir.join("f"), b"x").expect("create test file");
         let mut s = session();
-        s.cwd = dir.to_string_lossy().into_owned();
+        s.cwd = dir.to_string_lossy().into_owned().into_bytes();
         assert_eq!(
             run(&mut s, super::dele, "DELE f").1,
             "250 DELE command successful\r\n"

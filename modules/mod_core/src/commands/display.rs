@@ -59,7 +59,7 @@ pub fn expand(session: &Session, line: &str) -> String {
 
 fn variable(session: &Session, c: char) -> Option<String> {
     Some(match c {
-        'C' if session.authenticated => session.cwd.clone(),
+        'C' if session.authenticated => String::from_utf8_lossy(&session.cwd).into_owned(),
         'C' => "(none)".to_string(),
         'E' => session
             .get(&SERVER_ADMIN)

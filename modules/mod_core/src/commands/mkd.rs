@@ -46,7 +46,7 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("create test dir");
         let base = dir.to_string_lossy().into_owned();
         let mut s = session();
-        s.cwd = base.clone();
+        s.cwd = base.clone().into_bytes();
         assert_eq!(
             run(&mut s, super::mkd, "MKD a\"b").1,
             format!("257 \"{base}/a\"\"b\" - Directory successfully created\r\n")

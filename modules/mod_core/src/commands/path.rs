@@ -28,7 +28,7 @@ pub fn resolve(session: &Session, arg: &[u8]) -> Vec<u8> {
         }
         (a, _) => a.to_vec(),
     };
-    join(session.cwd.as_bytes(), &expanded)
+    join(&session.cwd, &expanded)
 }
 
 /// Joins `rel` onto the absolute directory `cwd` and normalises.

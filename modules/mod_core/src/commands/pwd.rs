@@ -7,7 +7,7 @@ use proftpd_api::session::CmdCtx;
 use super::path::quote_257;
 
 pub fn pwd(ctx: &mut CmdCtx<'_>) -> ModRet {
-    let mut text = quote_257(ctx.session.cwd.as_bytes());
+    let mut text = quote_257(&ctx.session.cwd);
     text.extend_from_slice(b" is the current directory");
     ctx.reply(257, text);
     ModRet::Handled

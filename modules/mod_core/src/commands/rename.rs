@@ -114,7 +114,7 @@ mod tests {
         std::fs::write(dir.join("a"), b"x").expect("create test file");
         std::fs::write(dir.join("b"), b"y").expect("create test file");
         let mut s = session();
-        s.cwd = dir.to_string_lossy().into_owned();
+        s.cwd = dir.to_string_lossy().into_owned().into_bytes();
 
         assert_eq!(
             run(&mut s, super::rnto, "RNTO x").1,

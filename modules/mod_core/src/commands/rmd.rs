@@ -31,7 +31,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("mod_core_rmd_{}", std::process::id()));
         std::fs::create_dir_all(dir.join("d")).expect("create test dir");
         let mut s = session();
-        s.cwd = dir.to_string_lossy().into_owned();
+        s.cwd = dir.to_string_lossy().into_owned().into_bytes();
         assert_eq!(
             run(&mut s, super::rmd, "XRMD d").1,
             "250 XRMD command successful\r\n"

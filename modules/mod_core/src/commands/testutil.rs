@@ -65,6 +65,22 @@ pub fn tree_with<T: std::any::Any + Send + Sync>(key: &ConfigKey<T>, v: T) -> Co
     t
 }
 
+/// Runs one handler on a raw `line` and returns the exact reply bytes.
+pub fn run_bytes(s: &mut Session, handler: fn(&mut CmdCtx<'_>) -> ModRet, line: &[u8]) -> Vec<u8> {
+    let mut host = FakeHost::default();
+    let cmd = Cmd::parse(line);
+    let ret = {
+        let mut ctx = CmdCtx {
+            cmd: &cmd,
+            session: s,
+            host: &mut host,
+        };
+        handler(&mut ctx)
+    };
+    let lines = s.replies.take(ret == ModRet::Error);
+    format_reply(&lines, s.multiline)
+}
+
 /// Runs one handler on `line` and returns the reply bytes it would produce.
 pub fn run(
     s: &mut Session,

@@ -79,8 +79,9 @@ fn parse_size(raw: &[u8]) -> Option<i64> {
 }
 
 /// Bytes available to unprivileged users on the filesystem holding `dir`.
-fn free_bytes(dir: &str) -> Option<u64> {
-    let st = nix::sys::statvfs::statvfs(dir).ok()?;
+fn free_bytes(dir: &[u8]) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let st = nix::sys::statvfs::statvfs(std::ffi::OsStr::from_bytes(dir)).ok()?;
     Some((st.blocks_available() as u64).saturating_mul(st.fragment_size() as u64))
 }
 
