@@ -120,7 +120,7 @@ pub fn run(start: SessionStart) -> i32 {
             })
         })
         .collect();
-    resolve_peer_name(&mut session);
+    resolve_names(&mut session);
     set_log_prefix(&session);
     log::info!(target: log_target::INFO, "FTP session opened.");
     apply_umask(&session);
@@ -165,8 +165,10 @@ pub fn run(start: SessionStart) -> i32 {
 }
 
 /// With `UseReverseDNS` on (the default), the client's verified name
-/// becomes `session.peer_name` (logs, STAT, `%R`); the address otherwise.
-fn resolve_peer_name(session: &mut Session) {
+/// becomes `session.peer_name` (logs, STAT, `%R`) and the server's DNS
+/// name `session.server_fqdn` (logs, HELP's `root@localhost` on 1.3.8);
+/// the addresses stand in otherwise.
+fn resolve_names(session: &mut Session) {
     let enabled = session.main_get(&USE_REVERSE_DNS).copied().unwrap_or(true);
     if !enabled {
         return;
@@ -174,6 +176,15 @@ fn resolve_peer_name(session: &mut Session) {
     if let Some(name) = rdns::verified_name(session.peer_addr.ip(), rdns::REVERSE_DNS_DEADLINE) {
         session.peer_name = name;
     }
+    let hostname = nix::unistd::gethostname()
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    session.server_fqdn = Some(crate::master::listen::fqdn(
+        &session.config,
+        session.server,
+        None,
+        &hostname,
+    ));
 }
 
 /// Every later log line names the server and the client as ProFTPD's do:
@@ -181,15 +192,10 @@ fn resolve_peer_name(session: &mut Session) {
 /// part is the server's FQDN (`localhost` on 1.3.8 for 127.0.0.1, the name
 /// the master logs under); without it, the local address.
 fn set_log_prefix(session: &Session) {
-    let reverse = session.main_get(&USE_REVERSE_DNS).copied().unwrap_or(true);
-    let server = if reverse {
-        let hostname = nix::unistd::gethostname()
-            .map(|h| h.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        crate::master::listen::fqdn(&session.config, session.server, None, &hostname)
-    } else {
-        session.local_ip()
-    };
+    let server = session
+        .server_fqdn
+        .clone()
+        .unwrap_or_else(|| session.local_ip());
     crate::logging::set_session_prefix(&server, &session.peer_name, &session.peer_ip());
 }
 

@@ -143,6 +143,10 @@ pub struct Session {
     pub peer_addr: SocketAddr,
     /// The client's name for logs: its verified DNS name, or its IP.
     pub peer_name: String,
+    /// The serving server's DNS name (ProFTPD's ServerFQDN) when
+    /// `UseReverseDNS` is on and its address has one; `None` means the
+    /// configured address stands in (HELP's `root@<server>`, `%V`, logs).
+    pub server_fqdn: Option<String>,
     /// The name given with USER (the alias if one was used).
     pub user: Option<String>,
     /// Set when PASS succeeded.
@@ -185,6 +189,7 @@ impl Session {
             local_addr,
             peer_addr,
             peer_name: peer_addr.ip().to_string(),
+            server_fqdn: None,
             user: None,
             authenticated: false,
             identity: None,

@@ -49,6 +49,9 @@ fn sess_init(session: &mut Session, _host: &mut dyn SessionHost) -> Result<(), I
 /// it without reverse DNS: a virtual host's first address, the main
 /// server's first `DefaultAddress`, else the address the client reached.
 pub fn server_fqdn(session: &Session) -> String {
+    if let Some(name) = &session.server_fqdn {
+        return name.clone();
+    }
     let ctx = session.config.ctx(session.server);
     if ctx.kind == proftpd_api::config::ContextKind::VirtualHost {
         if let Some(a) = ctx.args.first() {
