@@ -45,8 +45,9 @@ fn sess_init(session: &mut Session, _host: &mut dyn SessionHost) -> Result<(), I
     Ok(())
 }
 
-/// The server's name for itself (ProFTPD's `ServerFQDN`) as 1.3.8 shows
-/// it without reverse DNS: a virtual host's first address, the main
+/// The server's name for itself (ProFTPD's `ServerFQDN`): the DNS name the
+/// session found (`Session::server_fqdn`, UseReverseDNS on); else, as 1.3.8
+/// shows it without reverse DNS: a virtual host's first address, the main
 /// server's first `DefaultAddress`, else the address the client reached.
 pub fn server_fqdn(session: &Session) -> String {
     if let Some(name) = &session.server_fqdn {

@@ -50,7 +50,7 @@ pub fn help(ctx: &mut CmdCtx<'_>) -> ModRet {
         ctx.reply(214, line);
     }
     // Unset, ProFTPD names root at the server (observed on 1.3.8:
-    // `root@127.0.0.1`).
+    // `root@localhost` with UseReverseDNS on, `root@127.0.0.1` off).
     let admin = ctx
         .session
         .get(&SERVER_ADMIN)
