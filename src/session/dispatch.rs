@@ -243,9 +243,10 @@ fn run_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::testutil::{FakeHost, session_over};
+    use proftpd_api::config::ConfigTree;
     use proftpd_api::module::CmdEntry;
     use proftpd_api::reply::format_reply;
+    use proftpd_api::testing::{FakeHost, session_over};
 
     /// Handlers that record their call in a session note, in order.
     fn mark(ctx: &mut CmdCtx<'_>, tag: &str) {
@@ -361,7 +362,7 @@ mod tests {
     static MODS: &[&ModuleDef] = &[&A, &B];
 
     fn run(line: &str, authenticated: bool) -> (String, String) {
-        let mut s = session_over(MODS);
+        let mut s = session_over(MODS, ConfigTree::new());
         s.authenticated = authenticated;
         let mut host = FakeHost::default();
         let outcome = dispatch_line(&mut s, &mut host, line.as_bytes());
@@ -474,7 +475,7 @@ mod tests {
 
     #[test]
     fn unknown_verb_is_echoed_as_bytes() {
-        let mut s = session_over(MODS);
+        let mut s = session_over(MODS, ConfigTree::new());
         let mut host = FakeHost::default();
         let Outcome::Reply(lines) = dispatch_line(&mut s, &mut host, b"\xc3(\xff\xff") else {
             panic!("dropped");
@@ -520,7 +521,7 @@ mod tests {
 
     #[test]
     fn unhandled_command_event() {
-        let mut s = session_over(MODS);
+        let mut s = session_over(MODS, ConfigTree::new());
         let mut host = FakeHost::default();
         dispatch_line(&mut s, &mut host, b"ZZZ");
         assert_eq!(

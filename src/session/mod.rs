@@ -15,8 +15,6 @@ pub mod host;
 pub mod rdns;
 pub mod reader;
 pub mod server;
-#[cfg(test)]
-pub(crate) mod testutil;
 pub mod timers;
 
 use std::io::{self, Read};
@@ -435,7 +433,8 @@ fn handle_line(session: &mut Session, host: &mut Host, line: &[u8]) -> Option<En
 mod drop_tests {
     use super::{CapsPolicy, enter_daemon_ids};
     use crate::privs::PrivError;
-    use crate::session::testutil::session_over;
+    use proftpd_api::config::ConfigTree;
+    use proftpd_api::testing::session_over;
 
     fn failing(_: u32, _: u32, _: &CapsPolicy) -> Result<(), PrivError> {
         Err(PrivError::Syscall {
@@ -450,7 +449,7 @@ mod drop_tests {
 
     #[test]
     fn a_failed_drop_ends_the_session_without_a_banner() {
-        let mut s = session_over(&[]);
+        let mut s = session_over(&[], ConfigTree::new());
         s.replies.add(220, "banner");
         let err = enter_daemon_ids(
             &mut s,
@@ -465,7 +464,7 @@ mod drop_tests {
 
     #[test]
     fn the_drop_keeps_the_banner_and_passes_the_policy() {
-        let mut s = session_over(&[]);
+        let mut s = session_over(&[], ConfigTree::new());
         s.replies.add(220, "banner");
         assert!(enter_daemon_ids(&mut s, Some((1, 1)), &CapsPolicy::default(), working).is_ok());
         assert!(s.replies.has_ok());

@@ -19,6 +19,8 @@ pub mod log_target;
 pub mod module;
 pub mod reply;
 pub mod session;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 /// The API version a module is built against; the runtime refuses modules
 /// whose major version differs.

@@ -1,60 +1,17 @@
 //! mod_auth against a fake host: the login decisions and the exact replies.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use proftpd_api::auth::{AuthAnswer, AuthCtx, AuthTable, Passwd};
 use proftpd_api::cmd::Cmd;
 use proftpd_api::config::{ConfigTree, ContextKind, CtxId, DirectiveCtx, Merge, Origin};
 use proftpd_api::module::{ModRet, ModuleDef};
-use proftpd_api::reply::{MultilineStyle, ReplyLine, format_reply};
-use proftpd_api::session::{
-    CmdCtx, Disconnect, HostError, Identity, Session, SessionHost, Shadow, Timer,
-};
+use proftpd_api::reply::{MultilineStyle, format_reply};
+use proftpd_api::session::{CmdCtx, Disconnect, Session, Timer};
+use proftpd_api::testing::{FakeHost, session_over};
 
 use crate::keys::*;
 use crate::login::Denial;
-
-/// Records what the handlers asked of the host. Its "crypt" is
-/// `plain=<password>`; files are served from memory.
-#[derive(Default)]
-struct FakeHost {
-    files: HashMap<PathBuf, Vec<u8>>,
-    timers: Vec<(Timer, Option<u32>)>,
-    events: Vec<String>,
-    switched: Vec<Identity>,
-    fail_switch: bool,
-}
-
-impl SessionHost for FakeHost {
-    fn send_now(&mut self, _lines: &[ReplyLine]) {}
-    fn shadow(&mut self, _name: &str) -> Option<Shadow> {
-        None
-    }
-    fn crypt_check(&mut self, password: &[u8], hash: &str) -> bool {
-        hash.strip_prefix("plain=").map(str::as_bytes) == Some(password)
-    }
-    fn read_file_as_root(&mut self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-    }
-    fn become_user(&mut self, identity: &Identity) -> Result<(), HostError> {
-        if self.fail_switch {
-            return Err(HostError("unable to chroot to /x: ENOENT".into()));
-        }
-        self.switched.push(identity.clone());
-        Ok(())
-    }
-    fn set_timer(&mut self, timer: Timer, secs: Option<u32>) {
-        self.timers.push((timer, secs));
-    }
-    fn emit(&mut self, event: &str, _arg: &str) {
-        self.events.push(event.to_string());
-    }
-}
 
 const PASSWD: &str = "\
 bob:plain=secret:2001:2001:Bob:/srv/home/bob:/bin/sh
@@ -75,15 +32,12 @@ anongrp:x:2200:
 ";
 
 fn host() -> FakeHost {
-    let mut h = FakeHost::default();
-    h.files.insert("/etc/ftpd.passwd".into(), PASSWD.into());
-    h.files.insert("/etc/ftpd.group".into(), GROUP.into());
-    h.files.insert(
-        "/etc/shells".into(),
-        b"# shells\n/bin/sh\n/bin/bash\n".to_vec(),
-    );
-    h.files
-        .insert("/etc/ftpusers".into(), b"# no ftp\nroot\ndenied\n".to_vec());
+    // "crypt" is `plain=<password>`; files are served from memory only.
+    let mut h = FakeHost::with_plain_crypt("plain=");
+    h.add_file("/etc/ftpd.passwd", PASSWD);
+    h.add_file("/etc/ftpd.group", GROUP);
+    h.add_file("/etc/shells", "# shells\n/bin/sh\n/bin/bash\n");
+    h.add_file("/etc/ftpusers", "# no ftp\nroot\ndenied\n");
     h
 }
 
@@ -153,12 +107,13 @@ fn session_on(
     modules: &'static [&'static ModuleDef],
     h: &mut FakeHost,
 ) -> Session {
-    let main = tree.main_server();
-    let local = "192.0.2.1:21".parse().unwrap_or_else(|e| panic!("{e}"));
-    let peer = "198.51.100.7:40000"
+    // Documentation addresses, so log lines show which is which.
+    let mut s = session_over(modules, tree);
+    s.local_addr = "192.0.2.1:21".parse().unwrap_or_else(|e| panic!("{e}"));
+    s.peer_addr = "198.51.100.7:40000"
         .parse()
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut s = Session::new(Arc::new(tree), Arc::from(modules), main, local, peer);
+    s.peer_name = s.peer_addr.ip().to_string();
     let init = crate::MODULE
         .sess_init
         .unwrap_or_else(|| panic!("sess_init"));
@@ -248,7 +203,7 @@ fn a_good_login() {
         &h.timers[1..],
         [(Timer::Login, None), (Timer::Idle, Some(600))]
     );
-    assert!(h.events.is_empty(), "no chroot, no pre-chroot event");
+    assert!(h.event_names().is_empty(), "no chroot, no pre-chroot event");
 }
 
 #[test]
@@ -451,7 +406,7 @@ fn default_root_home_jails_and_starts_at_slash() {
     assert_eq!(id.chdir, PathBuf::from("/"));
     assert_eq!(s.cwd, b"/");
     assert_eq!(s.chroot, Some(PathBuf::from("/srv/home/bob")));
-    assert_eq!(h.events, [proftpd_api::event::CORE_PRE_CHROOT]);
+    assert_eq!(h.event_names(), [proftpd_api::event::CORE_PRE_CHROOT]);
 }
 
 #[test]
@@ -593,7 +548,7 @@ fn a_failed_switch_ends_the_session() {
     let main = t.main_server();
     conf(&mut t, main, "DefaultRoot", &["~"]);
     let mut h = host();
-    h.fail_switch = true;
+    h.become_user_error = Some("unable to chroot to /x: ENOENT".into());
     let mut s = session(t, &mut h);
     assert_eq!(login(&mut s, &mut h, "bob", "secret"), INCORRECT);
     assert!(!s.authenticated);

@@ -1,41 +1,10 @@
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use proftpd_api::config::{ConfigTree, ContextKind, Origin};
-use proftpd_api::reply::ReplyLine;
-use proftpd_api::session::{HostError, Identity, Session, SessionHost, Shadow, Timer};
+use proftpd_api::session::Session;
+use proftpd_api::testing::{FakeHost, session_over};
 
 use super::*;
-
-/// Files served from memory; "crypt" is `plain=<password>`.
-#[derive(Default)]
-struct FakeHost {
-    files: HashMap<PathBuf, Vec<u8>>,
-    reads: usize,
-}
-
-impl SessionHost for FakeHost {
-    fn send_now(&mut self, _lines: &[ReplyLine]) {}
-    fn shadow(&mut self, _name: &str) -> Option<Shadow> {
-        None
-    }
-    fn crypt_check(&mut self, password: &[u8], hash: &str) -> bool {
-        hash.strip_prefix("plain=").map(str::as_bytes) == Some(password)
-    }
-    fn read_file_as_root(&mut self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.reads += 1;
-        self.files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-    }
-    fn become_user(&mut self, _identity: &Identity) -> Result<(), HostError> {
-        Ok(())
-    }
-    fn set_timer(&mut self, _timer: Timer, _secs: Option<u32>) {}
-    fn emit(&mut self, _event: &str, _arg: &str) {}
-}
 
 const PASSWD: &str = "\
 # virtual users
@@ -81,16 +50,14 @@ fn session_with(user_args: &[&str], group_args: Option<&[&str]>) -> Session {
             Origin::default(),
         );
     }
-    let addr = "127.0.0.1:21".parse().unwrap_or_else(|e| panic!("{e}"));
-    Session::new(Arc::new(tree), Arc::from(Vec::new()), main, addr, addr)
+    session_over(&[], tree)
 }
 
 fn host() -> FakeHost {
-    let mut h = FakeHost::default();
-    h.files
-        .insert("/etc/ftpd.passwd".into(), PASSWD.as_bytes().to_vec());
-    h.files
-        .insert("/etc/ftpd.group".into(), GROUP.as_bytes().to_vec());
+    // "crypt" is `plain=<password>`; files are served from memory only.
+    let mut h = FakeHost::with_plain_crypt("plain=");
+    h.add_file("/etc/ftpd.passwd", PASSWD);
+    h.add_file("/etc/ftpd.group", GROUP);
     h
 }
 
@@ -242,10 +209,7 @@ fn restrictions_hide_entries() {
 
 #[test]
 fn no_files_configured_declines() {
-    let tree = ConfigTree::new();
-    let main = tree.main_server();
-    let addr = "127.0.0.1:21".parse().unwrap_or_else(|e| panic!("{e}"));
-    let mut s = Session::new(Arc::new(tree), Arc::from(Vec::new()), main, addr, addr);
+    let mut s = session_over(&[], ConfigTree::new());
     let mut h = host();
     let mut ctx = AuthCtx {
         session: &mut s,

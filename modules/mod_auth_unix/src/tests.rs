@@ -1,42 +1,20 @@
-use std::path::Path;
-use std::sync::Arc;
-
 use proftpd_api::config::ConfigTree;
-use proftpd_api::reply::ReplyLine;
-use proftpd_api::session::{HostError, Identity, Session, SessionHost, Shadow, Timer};
+use proftpd_api::session::{Session, Shadow};
+use proftpd_api::testing::{FakeHost, session_over};
 
 use super::*;
 
-/// A host whose "crypt" is `plain:<password>` and whose shadow is a
-/// fixed entry, so the auth logic is tested without root or libcrypt.
-#[derive(Default)]
-struct FakeHost {
-    shadow: Option<Shadow>,
-}
-
-impl SessionHost for FakeHost {
-    fn send_now(&mut self, _lines: &[ReplyLine]) {}
-    fn shadow(&mut self, name: &str) -> Option<Shadow> {
-        self.shadow.clone().filter(|s| s.name == name)
+/// A host whose "crypt" is `plain:<password>` and whose shadow is at most
+/// one fixed entry, so the auth logic is tested without root or libcrypt.
+fn host(shadow: Option<Shadow>) -> FakeHost {
+    FakeHost {
+        shadows: shadow.into_iter().collect(),
+        ..FakeHost::with_plain_crypt("plain:")
     }
-    fn crypt_check(&mut self, password: &[u8], hash: &str) -> bool {
-        hash.strip_prefix("plain:").map(str::as_bytes) == Some(password)
-    }
-    fn read_file_as_root(&mut self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-    fn become_user(&mut self, _identity: &Identity) -> Result<(), HostError> {
-        Ok(())
-    }
-    fn set_timer(&mut self, _timer: Timer, _secs: Option<u32>) {}
-    fn emit(&mut self, _event: &str, _arg: &str) {}
 }
 
 fn session() -> Session {
-    let tree = ConfigTree::new();
-    let server = tree.main_server();
-    let addr = "127.0.0.1:21".parse().unwrap_or_else(|e| panic!("{e}"));
-    Session::new(Arc::new(tree), Arc::from(Vec::new()), server, addr, addr)
+    session_over(&[], ConfigTree::new())
 }
 
 fn shadow(hash: &str) -> Shadow {
@@ -53,7 +31,7 @@ fn shadow(hash: &str) -> Shadow {
 #[test]
 fn root_is_found_and_strangers_are_declined() {
     let mut s = session();
-    let mut h = FakeHost::default();
+    let mut h = host(None);
     let mut ctx = AuthCtx {
         session: &mut s,
         host: &mut h,
@@ -84,9 +62,7 @@ fn root_is_found_and_strangers_are_declined() {
 #[test]
 fn auth_checks_the_shadow_hash() {
     let mut s = session();
-    let mut h = FakeHost {
-        shadow: Some(shadow("plain:secret")),
-    };
+    let mut h = host(Some(shadow("plain:secret")));
     let mut ctx = AuthCtx {
         session: &mut s,
         host: &mut h,
@@ -113,7 +89,7 @@ fn auth_checks_the_shadow_hash() {
 #[test]
 fn no_shadow_and_no_hash_fails() {
     let mut s = session();
-    let mut h = FakeHost::default();
+    let mut h = host(None);
     let mut ctx = AuthCtx {
         session: &mut s,
         host: &mut h,
@@ -130,7 +106,7 @@ fn expired_accounts_are_refused_after_a_good_password() {
     let mut s = session();
     let mut sp = shadow("plain:secret");
     sp.expire = Some(1);
-    let mut h = FakeHost { shadow: Some(sp) };
+    let mut h = host(Some(sp));
     let mut ctx = AuthCtx {
         session: &mut s,
         host: &mut h,
