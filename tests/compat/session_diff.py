@@ -139,7 +139,8 @@ NORMALISATIONS = [
 
 # Replies added by a module, for the "module set" normalisation.
 MODULE_FEATURES = {
-    "mod_facts.c": ["MFF ", "MFMT", "MLST "],
+    # TVFS is advertised by mod_facts' session init in 1.3.8, not by the core.
+    "mod_facts.c": ["MFF ", "MFMT", "MLST ", "TVFS"],
     "mod_lang.c": ["LANG ", "UTF8"],
 }
 MODULE_HELP = {
