@@ -29,6 +29,9 @@ const MIN_BUFFER_SIZE: usize = 8;
 
 /// Over-long chunks tolerated before one good line; one more closes.
 pub const MAX_TOO_LONG: u32 = 3;
+/// Telnet option answers (3 bytes each) kept between two reads: a client
+/// flooding negotiations gets answers only up to this backlog.
+pub const MAX_TELNET_ANSWERS: usize = 64;
 
 const IAC: u8 = 255;
 const DONT: u8 = 254;
@@ -145,9 +148,7 @@ impl LineReader {
             }
             Telnet::Option(answer) => {
                 self.telnet = Telnet::Data;
-                // Bounded: a client flooding negotiations gets answers only
-                // up to a small backlog.
-                if self.telnet_out.len() < 3 * 64 {
+                if self.telnet_out.len() < 3 * MAX_TELNET_ANSWERS {
                     self.telnet_out.extend_from_slice(&[IAC, answer, b]);
                 }
                 None
@@ -366,6 +367,6 @@ mod tests {
     fn telnet_answers_are_bounded() {
         let input = b"\xff\xfb\x01".repeat(10_000);
         let (_, out) = events(DEFAULT_BUFFER_SIZE, &[&input]);
-        assert!(out.len() <= 3 * 64);
+        assert!(out.len() <= 3 * MAX_TELNET_ANSWERS);
     }
 }

@@ -4,16 +4,16 @@
 //! over-long paths reachable) and the second how the rest is chunked, as a
 //! socket would deliver it. The same stream fed whole and fed in chunks
 //! must give the same events; every line must respect the buffer limit.
-//! Telnet answers are kept to a backlog of 64 between two takes (the
-//! reader's bound), so they are compared only when neither run reached it.
+//! Telnet answers are kept to a backlog of `MAX_TELNET_ANSWERS` between two
+//! takes (the reader's bound), so they are compared only when neither run reached it.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use proftpd::session::reader::{DEFAULT_BUFFER_SIZE, LineReader, ReadEvent};
+use proftpd::session::reader::{DEFAULT_BUFFER_SIZE, LineReader, MAX_TELNET_ANSWERS, ReadEvent};
 
-/// The reader keeps at most this many bytes of Telnet answers (64 answers
-/// of 3 bytes) between two `take_telnet_replies` calls.
-const TELNET_BACKLOG: usize = 3 * 64;
+/// The reader keeps at most this many bytes of Telnet answers (3 bytes
+/// each) between two `take_telnet_replies` calls.
+const TELNET_BACKLOG: usize = 3 * MAX_TELNET_ANSWERS;
 
 /// Events, Telnet answers, and whether the answer backlog filled up.
 fn run(size: usize, data: &[u8], chunk: usize) -> (Vec<ReadEvent>, Vec<u8>, bool) {
