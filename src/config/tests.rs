@@ -55,41 +55,17 @@ fn noop(_: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 }
 
 static TEST_DIRECTIVES: &[DirectiveEntry] = &[
-    DirectiveEntry {
-        name: "ServerName",
-        contexts: Contexts::SVG,
-        handler: set_server_name,
-    },
-    DirectiveEntry {
-        name: "Port",
-        contexts: Contexts::SVG,
-        handler: set_port,
-    },
-    DirectiveEntry {
-        name: "ServerType",
-        contexts: Contexts::SERVER,
-        handler: noop,
-    },
-    DirectiveEntry {
-        name: "AllowOverwrite",
-        contexts: Contexts::SVGAD,
-        handler: set_allow_overwrite,
-    },
-    DirectiveEntry {
-        name: "DenyAll",
-        contexts: Contexts(Contexts::ANON.0 | Contexts::LIMIT.0 | Contexts::DIR.0),
-        handler: set_deny_all,
-    },
-    DirectiveEntry {
-        name: "From",
-        contexts: Contexts::CLASS,
-        handler: set_from,
-    },
-    DirectiveEntry {
-        name: "SetEnv",
-        contexts: Contexts::SVG,
-        handler: set_test_env,
-    },
+    DirectiveEntry::new("ServerName", Contexts::SVG, set_server_name),
+    DirectiveEntry::new("Port", Contexts::SVG, set_port),
+    DirectiveEntry::new("ServerType", Contexts::SERVER, noop),
+    DirectiveEntry::new("AllowOverwrite", Contexts::SVGAD, set_allow_overwrite),
+    DirectiveEntry::new(
+        "DenyAll",
+        Contexts(Contexts::ANON.0 | Contexts::LIMIT.0 | Contexts::DIR.0),
+        set_deny_all,
+    ),
+    DirectiveEntry::new("From", Contexts::CLASS, set_from),
+    DirectiveEntry::new("SetEnv", Contexts::SVG, set_test_env),
 ];
 
 thread_local! {

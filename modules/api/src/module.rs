@@ -19,6 +19,21 @@ pub struct DirectiveEntry {
     pub handler: DirectiveFn,
 }
 
+impl DirectiveEntry {
+    /// A directive table row; `const` so module tables stay `static`.
+    pub const fn new(
+        name: &'static str,
+        contexts: Contexts,
+        handler: DirectiveFn,
+    ) -> DirectiveEntry {
+        DirectiveEntry {
+            name,
+            contexts,
+            handler,
+        }
+    }
+}
+
 /// The phase a command handler runs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {

@@ -183,38 +183,26 @@ fn root_revoke(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     Ok(())
 }
 
-const fn d(
-    name: &'static str,
-    contexts: Contexts,
-    handler: proftpd_api::module::DirectiveFn,
-) -> DirectiveEntry {
-    DirectiveEntry {
-        name,
-        contexts,
-        handler,
-    }
-}
-
 /// Every directive mod_auth implements.
 pub static DIRECTIVES: &[DirectiveEntry] = &[
-    d("AccessDenyMsg", Contexts::SVGA, access_deny_msg),
-    d("AccessGrantMsg", Contexts::SVGA, access_grant_msg),
-    d("AllowEmptyPasswords", Contexts::SVGA, allow_empty_passwords),
-    d("AnonRequirePassword", Contexts::ANON, anon_require_password),
-    d("AnonRejectPasswords", Contexts::ANON, anon_reject_passwords),
-    d("AuthAliasOnly", Contexts::SVG, auth_alias_only),
-    d("AuthOrder", Contexts::SVG, auth_order),
-    d("DefaultChdir", Contexts::SVG, default_chdir),
-    d("DefaultRoot", Contexts::SVG, default_root),
-    d("DisplayLogin", Contexts::SVGA, display_login),
-    d("MaxLoginAttempts", Contexts::SVG, max_login_attempts),
-    d("MaxPasswordSize", Contexts::SVG, max_password_size),
-    d("RequireValidShell", Contexts::SVGA, require_valid_shell),
-    d("RootLogin", Contexts::SVGA, root_login),
-    d("RootRevoke", Contexts::SVGA, root_revoke),
-    d("TimeoutLogin", Contexts::SVG, timeout_login),
-    d("TimeoutSession", Contexts::SVGA, timeout_session),
-    d("UseFtpUsers", Contexts::SVGA, use_ftp_users),
-    d("UserAlias", Contexts::SVGA, user_alias),
-    d("UserPassword", Contexts::SVGA, user_password),
+    DirectiveEntry::new("AccessDenyMsg", Contexts::SVGA, access_deny_msg),
+    DirectiveEntry::new("AccessGrantMsg", Contexts::SVGA, access_grant_msg),
+    DirectiveEntry::new("AllowEmptyPasswords", Contexts::SVGA, allow_empty_passwords),
+    DirectiveEntry::new("AnonRequirePassword", Contexts::ANON, anon_require_password),
+    DirectiveEntry::new("AnonRejectPasswords", Contexts::ANON, anon_reject_passwords),
+    DirectiveEntry::new("AuthAliasOnly", Contexts::SVG, auth_alias_only),
+    DirectiveEntry::new("AuthOrder", Contexts::SVG, auth_order),
+    DirectiveEntry::new("DefaultChdir", Contexts::SVG, default_chdir),
+    DirectiveEntry::new("DefaultRoot", Contexts::SVG, default_root),
+    DirectiveEntry::new("DisplayLogin", Contexts::SVGA, display_login),
+    DirectiveEntry::new("MaxLoginAttempts", Contexts::SVG, max_login_attempts),
+    DirectiveEntry::new("MaxPasswordSize", Contexts::SVG, max_password_size),
+    DirectiveEntry::new("RequireValidShell", Contexts::SVGA, require_valid_shell),
+    DirectiveEntry::new("RootLogin", Contexts::SVGA, root_login),
+    DirectiveEntry::new("RootRevoke", Contexts::SVGA, root_revoke),
+    DirectiveEntry::new("TimeoutLogin", Contexts::SVG, timeout_login),
+    DirectiveEntry::new("TimeoutSession", Contexts::SVGA, timeout_session),
+    DirectiveEntry::new("UseFtpUsers", Contexts::SVGA, use_ftp_users),
+    DirectiveEntry::new("UserAlias", Contexts::SVGA, user_alias),
+    DirectiveEntry::new("UserPassword", Contexts::SVGA, user_password),
 ];

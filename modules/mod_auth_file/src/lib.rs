@@ -192,21 +192,9 @@ fn set_file_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 }
 
 static DIRECTIVES: &[DirectiveEntry] = &[
-    DirectiveEntry {
-        name: "AuthFileOptions",
-        contexts: Contexts::SVG,
-        handler: set_file_options,
-    },
-    DirectiveEntry {
-        name: "AuthGroupFile",
-        contexts: Contexts::SVG,
-        handler: set_group_file,
-    },
-    DirectiveEntry {
-        name: "AuthUserFile",
-        contexts: Contexts::SVG,
-        handler: set_user_file,
-    },
+    DirectiveEntry::new("AuthFileOptions", Contexts::SVG, set_file_options),
+    DirectiveEntry::new("AuthGroupFile", Contexts::SVG, set_group_file),
+    DirectiveEntry::new("AuthUserFile", Contexts::SVG, set_user_file),
 ];
 
 /// The module's tables.

@@ -205,16 +205,8 @@ fn set_unix_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 }
 
 static DIRECTIVES: &[DirectiveEntry] = &[
-    DirectiveEntry {
-        name: "AuthUnixOptions",
-        contexts: Contexts::SVG,
-        handler: set_unix_options,
-    },
-    DirectiveEntry {
-        name: "PersistentPasswd",
-        contexts: Contexts::SVG,
-        handler: set_persistent_passwd,
-    },
+    DirectiveEntry::new("AuthUnixOptions", Contexts::SVG, set_unix_options),
+    DirectiveEntry::new("PersistentPasswd", Contexts::SVG, set_persistent_passwd),
 ];
 
 /// The module's tables.

@@ -130,21 +130,9 @@ pub fn policy(config: &ConfigTree, ctx: CtxId) -> (CapsPolicy, bool) {
 }
 
 static DIRECTIVES: &[DirectiveEntry] = &[
-    DirectiveEntry {
-        name: "CapabilitiesEngine",
-        contexts: Contexts::SVG,
-        handler: set_engine,
-    },
-    DirectiveEntry {
-        name: "CapabilitiesRootRevoke",
-        contexts: Contexts::SVG,
-        handler: set_root_revoke,
-    },
-    DirectiveEntry {
-        name: "CapabilitiesSet",
-        contexts: Contexts::SVG,
-        handler: set_caps,
-    },
+    DirectiveEntry::new("CapabilitiesEngine", Contexts::SVG, set_engine),
+    DirectiveEntry::new("CapabilitiesRootRevoke", Contexts::SVG, set_root_revoke),
+    DirectiveEntry::new("CapabilitiesSet", Contexts::SVG, set_caps),
 ];
 
 /// The module's tables.

@@ -50,50 +50,38 @@ const SVGA: Contexts = Contexts::SVGA;
 /// `Umask` is also allowed in `<Directory>` and `.ftpaccess`.
 const SVGADF: Contexts = Contexts(Contexts::SVGAD.0 | Contexts::DYNDIR.0);
 
-const fn entry(
-    name: &'static str,
-    contexts: Contexts,
-    handler: proftpd_api::module::DirectiveFn,
-) -> DirectiveEntry {
-    DirectiveEntry {
-        name,
-        contexts,
-        handler,
-    }
-}
-
 /// Every directive mod_core implements.
 pub static DIRECTIVES: &[DirectiveEntry] = &[
-    entry("ServerName", SV, server_name),
-    entry("ServerType", S, server_type),
-    entry("ServerIdent", SVG, server_ident),
-    entry("ServerAdmin", SV, server_admin),
-    entry("ServerAlias", SVG, server_alias),
-    entry("DeferWelcome", SVG, defer_welcome),
-    entry("DefaultServer", SV, default_server),
-    entry("Port", SVG, port),
-    entry("DefaultAddress", S, default_address),
-    entry("SocketBindTight", S, socket_bind_tight),
-    entry("UseIPv6", S, use_ipv6),
-    entry("UseReverseDNS", S, use_reverse_dns),
-    entry("MaxInstances", S, max_instances),
+    DirectiveEntry::new("ServerName", SV, server_name),
+    DirectiveEntry::new("ServerType", S, server_type),
+    DirectiveEntry::new("ServerIdent", SVG, server_ident),
+    DirectiveEntry::new("ServerAdmin", SV, server_admin),
+    DirectiveEntry::new("ServerAlias", SVG, server_alias),
+    DirectiveEntry::new("DeferWelcome", SVG, defer_welcome),
+    DirectiveEntry::new("DefaultServer", SV, default_server),
+    DirectiveEntry::new("Port", SVG, port),
+    DirectiveEntry::new("DefaultAddress", S, default_address),
+    DirectiveEntry::new("SocketBindTight", S, socket_bind_tight),
+    DirectiveEntry::new("UseIPv6", S, use_ipv6),
+    DirectiveEntry::new("UseReverseDNS", S, use_reverse_dns),
+    DirectiveEntry::new("MaxInstances", S, max_instances),
     // 1.3.8 registers this spelling and names it so in its errors.
-    entry("TCPBackLog", S, tcp_backlog),
-    entry("PidFile", S, pid_file),
-    entry("User", SVGA, user),
-    entry("Group", SVGA, group),
-    entry("Umask", SVGADF, umask),
-    entry("CommandBufferSize", SVG, command_buffer_size),
-    entry("TimeoutIdle", SVGA, timeout_idle),
-    entry("SystemLog", SG, system_log),
-    entry("SyslogFacility", S, syslog_facility),
-    entry("SyslogLevel", SG, syslog_level),
-    entry("DebugLevel", SVG, debug_level),
-    entry("DisplayConnect", SVG, display_connect),
-    entry("DisplayQuit", SVGA, display_quit),
-    entry("SetEnv", SVG, set_env),
-    entry("UnsetEnv", SVG, unset_env),
-    entry("MultilineRFC2228", SVG, multiline_rfc2228),
+    DirectiveEntry::new("TCPBackLog", S, tcp_backlog),
+    DirectiveEntry::new("PidFile", S, pid_file),
+    DirectiveEntry::new("User", SVGA, user),
+    DirectiveEntry::new("Group", SVGA, group),
+    DirectiveEntry::new("Umask", SVGADF, umask),
+    DirectiveEntry::new("CommandBufferSize", SVG, command_buffer_size),
+    DirectiveEntry::new("TimeoutIdle", SVGA, timeout_idle),
+    DirectiveEntry::new("SystemLog", SG, system_log),
+    DirectiveEntry::new("SyslogFacility", S, syslog_facility),
+    DirectiveEntry::new("SyslogLevel", SG, syslog_level),
+    DirectiveEntry::new("DebugLevel", SVG, debug_level),
+    DirectiveEntry::new("DisplayConnect", SVG, display_connect),
+    DirectiveEntry::new("DisplayQuit", SVGA, display_quit),
+    DirectiveEntry::new("SetEnv", SVG, set_env),
+    DirectiveEntry::new("UnsetEnv", SVG, unset_env),
+    DirectiveEntry::new("MultilineRFC2228", SVG, multiline_rfc2228),
 ];
 
 /// ProFTPD's `CHECK_ARGS`: a minimum only.
