@@ -90,6 +90,29 @@ pub type CheckFn = fn(&mut AuthCtx<'_>, &str, &str, &[u8]) -> AuthAnswer<()>;
 /// Account checks after the password (expiry, PAM account management).
 pub type AuthorizeFn = fn(&mut AuthCtx<'_>, &str) -> AuthAnswer<()>;
 
+/// crypt(3)s `password` against `hash` through the host: `Found`, or
+/// `Failed(BadPassword)`. Empty and locked hashes fail (the host's
+/// `crypt_check` refuses them: fail closed).
+pub fn crypt_verdict(host: &mut dyn SessionHost, password: &[u8], hash: &str) -> AuthAnswer<()> {
+    if host.crypt_check(password, hash) {
+        AuthAnswer::Found(())
+    } else {
+        AuthAnswer::Failed(AuthCode::BadPassword)
+    }
+}
+
+/// The [`CheckFn`] of every module whose hashes are crypt(3) hashes
+/// (mod_auth_unix, mod_auth_file): checks a password against a given hash
+/// (`UserPassword`-style checks).
+pub fn crypt_check(
+    ctx: &mut AuthCtx<'_>,
+    hash: &str,
+    _name: &str,
+    password: &[u8],
+) -> AuthAnswer<()> {
+    crypt_verdict(ctx.host, password, hash)
+}
+
 /// A module's auth functions; each is optional (ProFTPD's authtable).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AuthTable {

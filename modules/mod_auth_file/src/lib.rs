@@ -10,7 +10,7 @@ pub mod parse;
 
 use std::path::PathBuf;
 
-use proftpd_api::auth::{AuthAnswer, AuthCode, AuthCtx, AuthTable, Group, Passwd};
+use proftpd_api::auth::{AuthAnswer, AuthCtx, AuthTable, Group, Passwd};
 use proftpd_api::config::{ConfigError, ConfigKey, Contexts, DirectiveCtx, Merge};
 use proftpd_api::module::{DirectiveEntry, ModuleDef};
 
@@ -138,19 +138,7 @@ fn auth(ctx: &mut AuthCtx<'_>, name: &str, password: &[u8]) -> AuthAnswer<()> {
         None => return AuthAnswer::Declined,
     };
     // Empty and locked hashes are refused by crypt_check (fail closed).
-    if ctx.host.crypt_check(password, &hash) {
-        AuthAnswer::Found(())
-    } else {
-        AuthAnswer::Failed(AuthCode::BadPassword)
-    }
-}
-
-fn check(ctx: &mut AuthCtx<'_>, hash: &str, _name: &str, password: &[u8]) -> AuthAnswer<()> {
-    if ctx.host.crypt_check(password, hash) {
-        AuthAnswer::Found(())
-    } else {
-        AuthAnswer::Failed(AuthCode::BadPassword)
-    }
+    proftpd_api::auth::crypt_verdict(ctx.host, password, &hash)
 }
 
 static AUTH: AuthTable = AuthTable {
@@ -160,7 +148,7 @@ static AUTH: AuthTable = AuthTable {
     getgrgid: Some(getgrgid),
     getgroups: Some(getgroups),
     auth: Some(auth),
-    check: Some(check),
+    check: Some(proftpd_api::auth::crypt_check),
     authorize: None,
 };
 

@@ -5,6 +5,8 @@ use proftpd_api::session::Session;
 use proftpd_api::testing::{FakeHost, session_over};
 
 use super::*;
+// The check function both modules list in their auth table.
+use proftpd_api::auth::{AuthCode, crypt_check as check};
 
 const PASSWD: &str = "\
 # virtual users

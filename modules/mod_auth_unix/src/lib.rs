@@ -164,15 +164,6 @@ fn auth(ctx: &mut AuthCtx<'_>, name: &str, password: &[u8]) -> AuthAnswer<()> {
     AuthAnswer::Found(())
 }
 
-/// Checks a password against a given hash (`UserPassword`-style checks).
-fn check(ctx: &mut AuthCtx<'_>, hash: &str, _name: &str, password: &[u8]) -> AuthAnswer<()> {
-    if ctx.host.crypt_check(password, hash) {
-        AuthAnswer::Found(())
-    } else {
-        AuthAnswer::Failed(AuthCode::BadPassword)
-    }
-}
-
 static AUTH: AuthTable = AuthTable {
     getpwnam: Some(getpwnam),
     getpwuid: Some(getpwuid),
@@ -180,7 +171,7 @@ static AUTH: AuthTable = AuthTable {
     getgrgid: Some(getgrgid),
     getgroups: Some(getgroups),
     auth: Some(auth),
-    check: Some(check),
+    check: Some(proftpd_api::auth::crypt_check),
     authorize: None,
 };
 

@@ -3,6 +3,8 @@ use proftpd_api::session::{Session, Shadow};
 use proftpd_api::testing::{FakeHost, session_over};
 
 use super::*;
+// The check function both modules list in their auth table.
+use proftpd_api::auth::crypt_check as check;
 
 /// A host whose "crypt" is `plain:<password>` and whose shadow is at most
 /// one fixed entry, so the auth logic is tested without root or libcrypt.
