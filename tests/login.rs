@@ -79,6 +79,23 @@ fn demo_logs_in() {
     c.expect_closed(CLOSE_WAIT).unwrap();
 }
 
+/// Without AuthOrder every auth module is asked, highest priority first
+/// (mod_auth_file before mod_auth_unix): mod_auth's sess_init alone sets
+/// the order, the session does not precompute one.
+#[test]
+fn demo_logs_in_without_authorder() {
+    let srv = TestServer::builder()
+        .user(AuthUser::new("demo", "demo"))
+        .config(&BASE.replace("AuthOrder mod_auth_file.c\n", ""))
+        .start();
+    let mut c = srv.connect();
+    assert_eq!(c.banner(), BANNER);
+    assert_eq!(c.cmd("USER demo"), "331 Password required for demo\r\n");
+    assert_eq!(c.cmd("PASS demo"), "230 User demo logged in\r\n");
+    assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
+    c.expect_closed(CLOSE_WAIT).unwrap();
+}
+
 #[test]
 fn verbs_are_case_insensitive() {
     let srv = demo_server("");

@@ -30,7 +30,7 @@ use proftpd_api::config::ConfigTree;
 use proftpd_api::log_target;
 use proftpd_api::module::ModuleDef;
 use proftpd_api::reply::ReplyLine;
-use proftpd_api::session::{AuthModule, CapsPolicy, Disconnect, Session, Timer};
+use proftpd_api::session::{CapsPolicy, Disconnect, Session, Timer};
 
 use mod_core::keys::{COMMAND_BUFFER_SIZE, GROUP, TIMEOUT_IDLE, UMASK, USE_REVERSE_DNS, USER};
 
@@ -106,18 +106,9 @@ pub fn run(start: SessionStart) -> i32 {
     };
     set_socket_options(&control);
 
+    // session.auth_modules is left empty: mod_auth's sess_init fills it
+    // (AuthOrder, else module priority); only mod_auth dispatches auth.
     let mut session = Session::new(config, modules.clone(), server, local, peer);
-    session.auth_modules = modules
-        .iter()
-        .rev()
-        .filter_map(|m| {
-            m.auth.map(|table| AuthModule {
-                name: m.name,
-                table,
-                required: false,
-            })
-        })
-        .collect();
     resolve_names(&mut session);
     set_log_prefix(&session);
     log::info!(target: log_target::INFO, "FTP session opened.");

@@ -133,7 +133,8 @@ pub struct Session {
     pub config: Arc<ConfigTree>,
     /// Every module, in load order (lowest priority first).
     pub modules: Arc<[&'static ModuleDef]>,
-    /// Auth modules in dispatch order, from `AuthOrder` or module priority.
+    /// Auth modules in dispatch order, from `AuthOrder` or module priority;
+    /// empty until mod_auth's `sess_init` (its owner) fills it.
     pub auth_modules: Vec<AuthModule>,
     /// The server (main or `<VirtualHost>`) that took the connection.
     pub server: CtxId,
