@@ -4,27 +4,19 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
+use super::{LetterSetting, letter_setting};
+
 pub fn mode(ctx: &mut CmdCtx<'_>) -> ModRet {
-    let args = ctx.cmd.args();
-    if args.len() != 1 {
-        ctx.reply_err(501, "'MODE' not understood");
-        return ModRet::Error;
-    }
-    let raw = String::from_utf8_lossy(args[0]).into_owned();
-    match raw.to_ascii_uppercase().as_str() {
-        "S" => {
-            ctx.reply(200, "Mode set to S");
-            ModRet::Handled
-        }
-        "B" | "C" => {
-            ctx.reply_err(504, format!("'MODE {raw}' unsupported transfer mode"));
-            ModRet::Error
-        }
-        _ => {
-            ctx.reply_err(501, format!("'MODE {raw}' unrecognized transfer mode"));
-            ModRet::Error
-        }
-    }
+    letter_setting(
+        ctx,
+        &LetterSetting {
+            verb: "MODE",
+            supported: "S",
+            set_text: "Mode set to S",
+            unsupported: &["B", "C"],
+            what: "transfer mode",
+        },
+    )
 }
 
 #[cfg(test)]

@@ -3,27 +3,19 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
+use super::{LetterSetting, letter_setting};
+
 pub fn stru(ctx: &mut CmdCtx<'_>) -> ModRet {
-    let args = ctx.cmd.args();
-    if args.len() != 1 {
-        ctx.reply_err(501, "'STRU' not understood");
-        return ModRet::Error;
-    }
-    let raw = String::from_utf8_lossy(args[0]).into_owned();
-    match raw.to_ascii_uppercase().as_str() {
-        "F" => {
-            ctx.reply(200, "Structure set to F");
-            ModRet::Handled
-        }
-        "R" | "P" => {
-            ctx.reply_err(504, format!("'STRU {raw}' unsupported structure type"));
-            ModRet::Error
-        }
-        _ => {
-            ctx.reply_err(501, format!("'STRU {raw}' unrecognized structure type"));
-            ModRet::Error
-        }
-    }
+    letter_setting(
+        ctx,
+        &LetterSetting {
+            verb: "STRU",
+            supported: "F",
+            set_text: "Structure set to F",
+            unsupported: &["R", "P"],
+            what: "structure type",
+        },
+    )
 }
 
 #[cfg(test)]
