@@ -455,6 +455,22 @@ impl DirectiveCtx<'_> {
             .map_err(|_| self.error(format!("invalid number: '{raw}'")))
     }
 
+    /// Every argument as one of the `allowed` option words (matched
+    /// case-insensitively, returned in their canonical spelling), as the
+    /// `Auth*Options` directives take them; an unknown word is
+    /// `unknown <what>: '<word>'`.
+    pub fn option_args(&self, allowed: &[&str], what: &str) -> Result<Vec<String>, ConfigError> {
+        self.args
+            .iter()
+            .map(
+                |a| match allowed.iter().find(|o| o.eq_ignore_ascii_case(a)) {
+                    Some(o) => Ok((*o).to_string()),
+                    None => Err(self.error(format!("unknown {what}: '{a}'"))),
+                },
+            )
+            .collect()
+    }
+
     /// Stores a typed value in the current context.
     pub fn add<T: Any + Send + Sync>(&mut self, key: &ConfigKey<T>, value: T, merge: Merge) {
         let argv = self.args.to_vec();

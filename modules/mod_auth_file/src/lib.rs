@@ -168,13 +168,7 @@ fn set_group_file(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 
 fn set_file_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     ctx.check_args(1, usize::MAX)?;
-    let mut opts = Vec::with_capacity(ctx.args.len());
-    for a in ctx.args {
-        match FILE_OPTIONS.iter().find(|o| o.eq_ignore_ascii_case(a)) {
-            Some(o) => opts.push((*o).to_string()),
-            None => return Err(ctx.error(format!("unknown AuthFileOption: '{a}'"))),
-        }
-    }
+    let opts = ctx.option_args(FILE_OPTIONS, "AuthFileOption")?;
     ctx.add(&AUTH_FILE_OPTIONS, opts, Merge::Down);
     Ok(())
 }

@@ -260,6 +260,14 @@ fn directive_handlers_store_specs() {
     let opts = args(&["insecureperms"]);
     d.args = &opts;
     set_file_options(&mut d).unwrap_or_else(|e| panic!("{e}"));
+    let unknown = args(&["Bogus"]);
+    d.args = &unknown;
+    let err = set_file_options(&mut d).err().map(|e| e.to_string());
+    // d.name is still AuthUserFile: only the text after it comes from option_args.
+    assert_eq!(
+        err.as_deref(),
+        Some("AuthUserFile: unknown AuthFileOption: 'Bogus' on line 0 of ''")
+    );
     assert_eq!(
         tree.get(main, &AUTH_USER_FILE).map(|s| s.path.clone()),
         Some(PathBuf::from("/etc/ftpd.passwd"))

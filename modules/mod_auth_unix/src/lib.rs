@@ -184,13 +184,7 @@ fn set_persistent_passwd(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> 
 
 fn set_unix_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     ctx.check_args(1, usize::MAX)?;
-    let mut opts = Vec::with_capacity(ctx.args.len());
-    for a in ctx.args {
-        match UNIX_OPTIONS.iter().find(|o| o.eq_ignore_ascii_case(a)) {
-            Some(o) => opts.push((*o).to_string()),
-            None => return Err(ctx.error(format!("unknown AuthUnixOption: '{a}'"))),
-        }
-    }
+    let opts = ctx.option_args(UNIX_OPTIONS, "AuthUnixOption")?;
     ctx.add(&AUTH_UNIX_OPTIONS, opts, Merge::Down);
     Ok(())
 }
