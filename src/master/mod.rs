@@ -224,12 +224,31 @@ fn daemonize() -> io::Result<bool> {
 
 /// Writes `text` to `path` via a temporary file and a rename, so a reader
 /// never sees a half-written file.
+///
+/// The master runs as root and the temporary name is predictable (the
+/// PidFile often sits in a shared directory), so the temporary file is
+/// created fresh (`O_EXCL`, never through a symlink): a link planted at
+/// that name is removed, not followed into some other file.
 pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".tmp.{}", std::process::id()));
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o644)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    written.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
 }
@@ -601,5 +620,31 @@ impl Master {
         }
         self.remove_pid_file();
         log::info!("ProFTPD {PROFTPD_VERSION} standalone mode SHUTDOWN");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomically_never_follows_a_planted_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious\n").expect("victim");
+        let pid_file = dir.path().join("proftpd.pid");
+        let tmp = dir
+            .path()
+            .join(format!("proftpd.pid.tmp.{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &tmp).expect("symlink");
+
+        write_atomically(&pid_file, "42\n").expect("written");
+
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("read"),
+            "precious\n"
+        );
+        assert_eq!(std::fs::read_to_string(&pid_file).expect("read"), "42\n");
+        assert!(!tmp.exists() && std::fs::symlink_metadata(&tmp).is_err());
     }
 }
