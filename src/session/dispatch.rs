@@ -66,7 +66,8 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
         Some(i) => &line[..i],
         None => line,
     };
-    let first_word = &line[..line.iter().position(|&b| is_space(b)).unwrap_or(line.len())];
+    let cmd = Cmd::parse(line);
+    let first_word = &line[..cmd.verb_raw.len()];
     if let Some(proto) = foreign_protocol(first_word) {
         log::warn!(
             "client sent {proto} command '{}', disconnecting",
@@ -74,7 +75,6 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
         );
         return Outcome::Drop;
     }
-    let cmd = parse_line(line);
     if cmd.verb.is_empty() {
         session.replies.clear();
         session
@@ -84,28 +84,6 @@ pub fn dispatch_line(session: &mut Session, host: &mut dyn SessionHost, line: &[
     }
     let ok = dispatch(session, host, &cmd);
     Outcome::Reply(session.replies.take(!ok))
-}
-
-/// Splits a line into verb and argument as ProFTPD 1.3.8 does: the verb
-/// ends at the first whitespace byte of C's `isspace` (space, tab, LF, VT,
-/// FF, CR; observed: `NOOP\tx` and `NOOP\nSYST` are NOOP), and the argument
-/// is everything after that one byte, spaces preserved (`MKD  x` makes
-/// ` x`). For lines with plain spaces this is [`Cmd::parse`].
-pub fn parse_line(line: &[u8]) -> Cmd {
-    match line.iter().position(|&b| is_space(b)) {
-        Some(i) => Cmd {
-            verb: String::from_utf8_lossy(&line[..i]).to_ascii_uppercase(),
-            verb_raw: line[..i].to_ascii_uppercase(),
-            arg: line[i + 1..].to_vec(),
-            line: line.to_vec(),
-        },
-        None => Cmd::parse(line),
-    }
-}
-
-/// C's `isspace` in the C locale.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 /// Runs every phase for `cmd`; returns whether it succeeded. The replies
@@ -509,7 +487,7 @@ mod tests {
             (b"CWD \xff\xfe", "CWD", b"\xff\xfe"),
         ];
         for (line, verb, arg) in table {
-            let cmd = parse_line(line);
+            let cmd = Cmd::parse(line);
             assert_eq!(
                 (cmd.verb.as_str(), cmd.arg.as_slice()),
                 (*verb, *arg),

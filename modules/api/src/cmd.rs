@@ -65,18 +65,21 @@ pub struct Cmd {
     /// is a lossy UTF-8 copy for matching, this is what replies echo
     /// (1.3.8 answers `500 \xc3(\xff not understood` byte for byte).
     pub verb_raw: Vec<u8>,
-    /// Everything after the first space of the line, spaces preserved.
+    /// Everything after the verb's terminating whitespace byte, spaces
+    /// preserved.
     pub arg: Vec<u8>,
     /// The whole line as received (without CRLF), for `%r`-style logging.
     pub line: Vec<u8>,
 }
 
 impl Cmd {
-    /// Splits a control line into verb and argument, as ProFTPD's command
-    /// parser does: the verb ends at the first space; the argument is the
-    /// rest of the line after that single space.
+    /// Splits a control line into verb and argument, as ProFTPD 1.3.8's
+    /// command parser does: the verb ends at the first whitespace byte of
+    /// C's `isspace` (space, tab, LF, VT, FF, CR; observed: `NOOP\tx` and
+    /// `NOOP\nSYST` are NOOP); the argument is the rest of the line after
+    /// that one byte, spaces preserved (`MKD  x` makes ` x`).
     pub fn parse(line: &[u8]) -> Cmd {
-        let (verb, arg) = match line.iter().position(|&b| b == b' ') {
+        let (verb, arg) = match line.iter().position(|&b| is_c_space(b)) {
             Some(i) => (&line[..i], &line[i + 1..]),
             None => (line, &line[line.len()..]),
         };
@@ -117,6 +120,11 @@ impl Cmd {
         out.extend_from_slice(b" not understood");
         out
     }
+}
+
+/// C's `isspace` in the C locale.
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 #[cfg(test)]
