@@ -253,6 +253,20 @@ pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     })
 }
 
+/// Whether an `accept` error concerns only the one connection, so the
+/// loop must go on to the next: the listeners are edge-triggered, and
+/// returning would leave every connection still queued behind it waiting
+/// for some later client to wake the listener (a client that resets
+/// before it is accepted could stall the queue).
+fn accept_again(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::Interrupted
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    ) || e.raw_os_error() == Some(libc::EPROTO)
+}
+
 /// Why binding failed, with ProFTPD's wording.
 #[derive(Debug, thiserror::Error)]
 #[error("Failed binding to {}, port {}: {why}", .addr.ip(), .addr.port())]
@@ -464,7 +478,7 @@ impl Master {
             let stream = match l.sock.accept() {
                 Ok((s, _)) => s,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if accept_again(&e) => continue,
                 Err(e) => {
                     log::error!("error accepting connection: {e}");
                     return;
@@ -626,6 +640,28 @@ impl Master {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_goes_on_past_a_connection_that_died_in_the_queue() {
+        for errno in [
+            libc::EINTR,
+            libc::ECONNABORTED,
+            libc::ECONNRESET,
+            libc::EPROTO,
+        ] {
+            assert!(
+                accept_again(&io::Error::from_raw_os_error(errno)),
+                "{errno}"
+            );
+        }
+        // Process-wide trouble stops the loop (retrying would spin).
+        for errno in [libc::EMFILE, libc::ENFILE, libc::ENOBUFS, libc::EBADF] {
+            assert!(
+                !accept_again(&io::Error::from_raw_os_error(errno)),
+                "{errno}"
+            );
+        }
+    }
 
     #[test]
     fn write_atomically_never_follows_a_planted_link() {
