@@ -3,7 +3,7 @@
 //!
 //! Lifecycle of a session child's credentials:
 //! 1. fork: real, effective and saved uid are 0 (the master runs as root);
-//! 2. [`session_drop`]: the effective ids become the daemon's `User` and
+//! 2. [`session_drop_with`]: the effective ids become the daemon's `User` and
 //!    `Group`, the real and saved uid stay 0 so that root can be regained
 //!    for a moment with [`RootGuard`]; on Linux the bounding and permitted
 //!    capability sets shrink to what login needs;
@@ -176,14 +176,10 @@ fn verify(id: &Identity, saved: Uid) -> Result<(), PrivError> {
 /// A fresh session child's first step: the effective gid/uid become the
 /// daemon's `User`/`Group` while the real and saved uid stay 0 (so
 /// [`RootGuard`] works until login). On Linux the capability sets shrink
-/// to the pre-login set of ARCHITECTURE §4.3. A no-op when not root.
-pub fn session_drop(uid: u32, gid: u32) -> Result<(), PrivError> {
-    session_drop_with(uid, gid, &CapsPolicy::default())
-}
-
-/// [`session_drop`] with mod_cap's settings: `policy.keep` names extra
-/// capabilities that must survive until [`become_user`] (CAP_CHOWN, ...);
-/// `policy.disabled` leaves capabilities alone.
+/// to the pre-login set of ARCHITECTURE §4.3 plus mod_cap's settings:
+/// `policy.keep` names extra capabilities that must survive until
+/// [`become_user`] (CAP_CHOWN, ...); `policy.disabled` leaves capabilities
+/// alone. A no-op when not root.
 pub fn session_drop_with(uid: u32, gid: u32, policy: &CapsPolicy) -> Result<(), PrivError> {
     let r = unistd::getresuid().map_err(sys("getresuid"))?;
     if !r.real.is_root() && !r.effective.is_root() {

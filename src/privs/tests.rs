@@ -130,8 +130,8 @@ fn not_root_allows_only_the_no_op() {
         if g.is_root() {
             return Err("guard gained root".into());
         }
-        // session_drop is a no-op too.
-        session_drop(0, 0).map_err(|e| e.to_string())?;
+        // session_drop_with is a no-op too.
+        session_drop_with(0, 0, &CapsPolicy::default()).map_err(|e| e.to_string())?;
         Ok(())
     });
     res.unwrap_or_else(|e| panic!("{e}"));
@@ -257,7 +257,7 @@ fn root_revoke_can_keep_named_capabilities() {
 fn session_drop_then_guard_then_login() {
     skip_if_not_root!("session_drop_then_guard_then_login");
     in_child(|| {
-        session_drop(NOBODY, NOBODY).map_err(|e| e.to_string())?;
+        session_drop_with(NOBODY, NOBODY, &CapsPolicy::default()).map_err(|e| e.to_string())?;
         let r = unistd::getresuid().map_err(|e| e.to_string())?;
         if (r.real.as_raw(), r.effective.as_raw(), r.saved.as_raw()) != (0, NOBODY, 0) {
             return Err(format!(
