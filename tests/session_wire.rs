@@ -281,6 +281,86 @@ fn bare_lf_does_not_end_a_command() {
     assert_eq!(w.cmd("NOOP\tx"), "200 NOOP command successful\r\n");
 }
 
+/// A module whose `ARM` sets a one-second session timer, for
+/// [`a_command_flood_does_not_starve_the_timers`].
+fn arm(ctx: &mut proftpd_api::session::CmdCtx<'_>) -> proftpd_api::module::ModRet {
+    ctx.host
+        .set_timer(proftpd_api::session::Timer::Session, Some(1));
+    ctx.reply(200, "armed");
+    proftpd_api::module::ModRet::Handled
+}
+
+static ARM_MODULE: ModuleDef = ModuleDef {
+    name: "mod_arm",
+    commands: &[proftpd_api::module::CmdEntry::cmd(
+        "ARM",
+        None,
+        false,
+        proftpd_api::cmd::CmdClass::NONE,
+        arm,
+    )],
+    ..ModuleDef::EMPTY
+};
+
+#[test]
+fn a_command_flood_does_not_starve_the_timers() {
+    static WITH_ARM: &[&ModuleDef] = &[
+        &mod_core::MODULE,
+        &mod_xfer::MODULE,
+        &mod_ls::MODULE,
+        &ARM_MODULE,
+    ];
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    let local = listener.local_addr().expect("local address");
+    let mut tree = ConfigTree::new();
+    add(&mut tree, &PORT, local.port());
+    let config = Arc::new(tree);
+    let session = std::thread::spawn(move || {
+        let (control, _) = listener.accept().expect("accept");
+        run(SessionStart {
+            config,
+            modules: Arc::from(WITH_ARM),
+            control,
+        })
+    });
+    let mut stream = TcpStream::connect(local).expect("connect");
+    stream.write_all(b"ARM\r\n").expect("send");
+    // Keep the control socket full of NOOPs while draining the replies: the
+    // session timer must still end the session.
+    let mut writer = stream.try_clone().expect("clone");
+    let flood = std::thread::spawn(move || {
+        let chunk = b"NOOP\r\n".repeat(10_000);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && writer.write_all(&chunk).is_ok() {}
+    });
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("read timeout");
+    let start = Instant::now();
+    let mut tail = Vec::new();
+    let mut buf = [0u8; 65536];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        tail.extend_from_slice(&buf[..n]);
+        let keep = tail.len().saturating_sub(256);
+        tail.drain(..keep);
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(8),
+        "session outlived its timer under a flood"
+    );
+    assert!(
+        String::from_utf8_lossy(&tail).contains("421 Session Timeout"),
+        "{:?}",
+        String::from_utf8_lossy(&tail)
+    );
+    let _ = stream.shutdown(Shutdown::Both);
+    flood.join().expect("flood thread");
+    session.join().expect("session thread");
+}
+
 #[test]
 fn idle_timeout() {
     let mut t = ConfigTree::new();

@@ -313,19 +313,30 @@ fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Resu
         .server_get(&COMMAND_BUFFER_SIZE)
         .copied()
         .unwrap_or(reader::DEFAULT_BUFFER_SIZE);
-    let mut reader = LineReader::new(buffer_size);
-    let mut too_long = 0u32;
+    let mut control = Control {
+        stream,
+        reader: LineReader::new(buffer_size),
+        too_long: 0,
+        buf: vec![0u8; READ_CHUNK],
+    };
     let mut events = Events::with_capacity(8);
-    let mut buf = vec![0u8; READ_CHUNK];
+    // Input may remain unread after a bounded turn of reading: then poll
+    // only looks for signals and the control socket is read again at once.
+    let mut input_pending = false;
 
     loop {
-        let timeout = host.timers.poll_timeout(Instant::now());
+        let timeout = if input_pending {
+            Some(Duration::ZERO)
+        } else {
+            host.timers.poll_timeout(Instant::now())
+        };
         if let Err(e) = poll.poll(&mut events, timeout) {
             if e.kind() == io::ErrorKind::Interrupted {
                 continue;
             }
             return Err(e);
         }
+        let mut readable = input_pending;
         for ev in events.iter() {
             match ev.token() {
                 SIGNALS => {
@@ -341,47 +352,14 @@ fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Resu
                         }
                     }
                 }
-                CONTROL => loop {
-                    let n = match stream.read(&mut buf) {
-                        Ok(0) => return Ok(End::Eof),
-                        Ok(n) => n,
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => {
-                            log::debug!("reading the control connection: {e}");
-                            return Ok(End::Eof);
-                        }
-                    };
-                    let mut input = &buf[..n];
-                    while let Some(ev) = reader.next_event(&mut input) {
-                        let telnet = reader.take_telnet_replies();
-                        if !telnet.is_empty() {
-                            host.write(&telnet);
-                        }
-                        match ev {
-                            ReadEvent::TooLong { ended } => {
-                                too_long += 1;
-                                if ended {
-                                    log::warn!("client sent too-long command, ignoring");
-                                }
-                                std::thread::sleep(TOO_LONG_PAUSE);
-                                if too_long > MAX_TOO_LONG {
-                                    return Ok(End::Refused);
-                                }
-                            }
-                            ReadEvent::Line(line) => {
-                                too_long = 0;
-                                if let Some(end) = handle_line(session, host, &line) {
-                                    return Ok(end);
-                                }
-                            }
-                        }
-                        if host.broken {
-                            return Ok(End::Eof);
-                        }
-                    }
-                },
+                CONTROL => readable = true,
                 _ => {}
+            }
+        }
+        if readable {
+            match control.read_turn(session, host) {
+                Ok(more) => input_pending = more,
+                Err(end) => return Ok(end),
             }
         }
         let now = Instant::now();
@@ -395,6 +373,71 @@ fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Resu
             events::deliver(session, event, "");
             return Ok(End::Timeout);
         }
+    }
+}
+
+/// Chunks read from the control socket per loop turn. The socket is
+/// edge-triggered, so a turn would otherwise read until it is empty: a
+/// client that keeps it full (a stream of NOOPs) would starve the timers
+/// (TimeoutLogin, TimeoutSession) and SIGTERM, which are only looked at
+/// between turns.
+const READS_PER_TURN: usize = 4;
+
+/// The control connection's read side and line state.
+struct Control {
+    stream: mio::net::TcpStream,
+    reader: LineReader,
+    /// Over-long chunks since the last good line.
+    too_long: u32,
+    buf: Vec<u8>,
+}
+
+impl Control {
+    /// Reads and handles up to [`READS_PER_TURN`] chunks. `Ok(true)` when
+    /// the socket may still hold input (it was not read empty); `Err` ends
+    /// the session.
+    fn read_turn(&mut self, session: &mut Session, host: &mut Host) -> Result<bool, End> {
+        for _ in 0..READS_PER_TURN {
+            let n = match self.stream.read(&mut self.buf) {
+                Ok(0) => return Err(End::Eof),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    log::debug!("reading the control connection: {e}");
+                    return Err(End::Eof);
+                }
+            };
+            let mut input = &self.buf[..n];
+            while let Some(ev) = self.reader.next_event(&mut input) {
+                let telnet = self.reader.take_telnet_replies();
+                if !telnet.is_empty() {
+                    host.write(&telnet);
+                }
+                match ev {
+                    ReadEvent::TooLong { ended } => {
+                        self.too_long += 1;
+                        if ended {
+                            log::warn!("client sent too-long command, ignoring");
+                        }
+                        std::thread::sleep(TOO_LONG_PAUSE);
+                        if self.too_long > MAX_TOO_LONG {
+                            return Err(End::Refused);
+                        }
+                    }
+                    ReadEvent::Line(line) => {
+                        self.too_long = 0;
+                        if let Some(end) = handle_line(session, host, &line) {
+                            return Err(end);
+                        }
+                    }
+                }
+                if host.broken {
+                    return Err(End::Eof);
+                }
+            }
+        }
+        Ok(true)
     }
 }
 
