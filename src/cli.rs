@@ -567,10 +567,7 @@ pub fn collision_warnings(tree: &ConfigTree, opts: &Options, hostname: &str) -> 
     let mut owners: Vec<(std::net::IpAddr, u16, String)> = Vec::new();
     let mut out = Vec::new();
     for &server in &tree.servers {
-        let port = tree
-            .get(server, &keys::PORT)
-            .copied()
-            .unwrap_or(master::listen::DEFAULT_PORT);
+        let port = master::listen::port(tree, server);
         if port == 0 {
             continue;
         }

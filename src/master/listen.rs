@@ -83,6 +83,13 @@ pub fn server_names(
     }
 }
 
+/// A server's `Port` (`DEFAULT_PORT` when unset; 0 disables it).
+pub fn port(tree: &ConfigTree, server: CtxId) -> u16 {
+    tree.get(server, &keys::PORT)
+        .copied()
+        .unwrap_or(DEFAULT_PORT)
+}
+
 /// Resolves a name to its addresses (IPv4 ones only without IPv6).
 pub fn resolve(name: &str, ipv6: bool) -> Vec<IpAddr> {
     let mut out: Vec<IpAddr> = match name.parse::<IpAddr>() {
@@ -108,11 +115,7 @@ pub fn wants(
 ) -> Vec<Want> {
     let mut out: Vec<Want> = Vec::new();
     for &server in &tree.servers {
-        let port = tree
-            .get_here(server, &keys::PORT)
-            .or_else(|| tree.get(server, &keys::PORT))
-            .copied()
-            .unwrap_or(DEFAULT_PORT);
+        let port = port(tree, server);
         if port == 0 && !pol.ephemeral {
             continue;
         }
