@@ -128,14 +128,7 @@ fn entries_of<'m>(
         .iter()
         .rev()
         .flat_map(|m| m.commands.iter())
-        .filter(|e| {
-            e.phase == phase
-                && if wildcard {
-                    e.command == "*"
-                } else {
-                    e.command != "*" && e.command.eq_ignore_ascii_case(verb)
-                }
-        })
+        .filter(|e| e.phase == phase && (e.command == "*") == wildcard && e.matches(verb))
         .collect()
 }
 
