@@ -629,11 +629,33 @@ fn run_inetd(
             return 1;
         }
     };
+    // The session speaks through `control` only: stdio still on the
+    // socket would put anything written there (a panic message, with its
+    // source paths) into the client's reply stream.
+    if let Err(e) = detach_stdio(!s.nodaemon || s.quiet) {
+        log::error!("fatal: unable to detach stdio from the connection: {e}");
+        return 1;
+    }
     session::run(SessionStart {
         config: Arc::new(tree),
         modules,
         control,
     })
+}
+
+/// inetd: points stdin and stdout (and stderr, unless the log goes
+/// there) at /dev/null.
+fn detach_stdio(stderr_too: bool) -> std::io::Result<()> {
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")?;
+    nix::unistd::dup2_stdin(&null)?;
+    nix::unistd::dup2_stdout(&null)?;
+    if stderr_too {
+        nix::unistd::dup2_stderr(&null)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -76,3 +76,46 @@ fn inetd_session_ends_after_three_failures() {
         "220 ProFTPD Server (Inetd Test) [127.0.0.1]\r\n"
     );
 }
+
+/// Started the way inetd starts it (the connection on fds 0, 1 and 2),
+/// the session keeps no stdio on the socket: whatever reaches stdout or
+/// stderr (a panic message) must never land in the client's replies.
+#[test]
+fn inetd_session_detaches_stdio_from_the_connection() {
+    use std::net::TcpListener;
+    use std::os::fd::OwnedFd;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("proftpd.conf");
+    fs::write(
+        &conf,
+        format!(
+            "ServerType inetd\nUseIPv6 off\nSystemLog {}/proftpd.log\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut c = Control::connect(listener.local_addr().unwrap()).unwrap();
+    let (sock, _) = listener.accept().unwrap();
+    let fd = || Stdio::from(OwnedFd::from(sock.try_clone().unwrap()));
+    let mut child = Command::new(proftpd_bin())
+        .arg("-c")
+        .arg(&conf)
+        .stdin(fd())
+        .stdout(fd())
+        .stderr(fd())
+        .spawn()
+        .unwrap();
+    drop(sock);
+    let banner = c.banner();
+    assert!(banner.starts_with("220 "), "{banner}");
+    for n in 0..3 {
+        let target = fs::read_link(format!("/proc/{}/fd/{n}", child.id())).unwrap();
+        assert_eq!(target, std::path::Path::new("/dev/null"), "fd {n}");
+    }
+    assert_eq!(c.cmd("QUIT"), "221 Goodbye.\r\n");
+    c.expect_closed(Duration::from_secs(3)).unwrap();
+    child.wait().unwrap();
+}
