@@ -14,7 +14,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
+use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 pub fn cwd(ctx: &mut CmdCtx<'_>) -> ModRet {
     if ctx.cmd.arg.is_empty() {
@@ -22,7 +22,8 @@ pub fn cwd(ctx: &mut CmdCtx<'_>) -> ModRet {
         return ModRet::Error;
     }
     let target = resolve(ctx.session, &ctx.cmd.arg);
-    change_dir(ctx, &target, &arg_display(&ctx.cmd.arg))
+    let cmd = ctx.cmd;
+    change_dir(ctx, &target, &cmd.arg)
 }
 
 pub fn cdup(ctx: &mut CmdCtx<'_>) -> ModRet {

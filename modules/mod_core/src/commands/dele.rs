@@ -6,7 +6,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
+use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 /// `EISDIR` (21 on Linux and the BSDs); std exposes the kind but not the
 /// number, and the reply wants strerror's text.
@@ -20,14 +20,12 @@ pub fn dele(ctx: &mut CmdCtx<'_>) -> ModRet {
     let target = resolve(ctx.session, &ctx.cmd.arg);
     let path = fs_path(&target);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-        let shown = arg_display(&ctx.cmd.arg);
         let e = std::io::Error::from_raw_os_error(EISDIR);
-        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }
     if let Err(e) = std::fs::remove_file(&path) {
-        let shown = arg_display(&ctx.cmd.arg);
-        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }
     ctx.reply(250, "DELE command successful");

@@ -7,7 +7,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, quote_257, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
+use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 use crate::keys::UMASK;
 
 /// ProFTPD's default `Umask` (files and directories).
@@ -26,8 +26,7 @@ pub fn mkd(ctx: &mut CmdCtx<'_>) -> ModRet {
         .mode(0o777 & !umask)
         .create(fs_path(&target));
     if let Err(e) = res {
-        let shown = arg_display(&ctx.cmd.arg);
-        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }
     let mut text = quote_257(&target);

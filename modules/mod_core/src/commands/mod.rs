@@ -197,13 +197,8 @@ pub fn errno_text(err: &std::io::Error) -> String {
     }
 }
 
-/// The argument as ProFTPD echoes it in replies (`550 <arg>: ...`): the
-/// client's bytes, unchanged (they need not be UTF-8).
-pub fn arg_display(arg: &[u8]) -> Vec<u8> {
-    arg.to_vec()
-}
-
-/// `<shown>: <reason>`, the text of every `550 <path>: ...` reply, as bytes.
+/// `<shown>: <reason>`, the text of every `550 <path>: ...` reply, as bytes:
+/// `shown` is the client's argument, unchanged (it need not be UTF-8).
 pub fn path_reason(shown: &[u8], reason: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(shown.len() + 2 + reason.len());
     out.extend_from_slice(shown);

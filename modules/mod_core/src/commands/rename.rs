@@ -15,7 +15,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
+use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 /// `AllowOverwrite` (default off): whether RNTO may replace an existing
 /// file. Read by name; the directive handler stores a `bool` under it.
@@ -54,8 +54,7 @@ pub fn rnfr(ctx: &mut CmdCtx<'_>) -> ModRet {
     }
     let from = resolve(ctx.session, &ctx.cmd.arg);
     if let Err(e) = std::fs::symlink_metadata(fs_path(&from)) {
-        let shown = arg_display(&ctx.cmd.arg);
-        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }
     ctx.session.state::<RenameState>().from = Some(from);
@@ -75,15 +74,14 @@ pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
         return ModRet::Error;
     };
     let to = resolve(ctx.session, &ctx.cmd.arg);
-    let shown = arg_display(&ctx.cmd.arg);
     let overwrite = ctx.session.get(&ALLOW_OVERWRITE).copied().unwrap_or(false);
     let to_path = fs_path(&to);
     if !overwrite && std::fs::symlink_metadata(&to_path).is_ok() {
-        ctx.reply_err(550, path_reason(&shown, "Rename permission denied"));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, "Rename permission denied"));
         return ModRet::Error;
     }
     if let Err(e) = std::fs::rename(fs_path(&from), &to_path) {
-        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }
     log::debug!(

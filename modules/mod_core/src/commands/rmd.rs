@@ -4,7 +4,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
 use super::path::{fs_path, resolve};
-use super::{BAD_PARAM_COUNT, arg_display, errno_text, path_reason};
+use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 pub fn rmd(ctx: &mut CmdCtx<'_>) -> ModRet {
     if ctx.cmd.arg.is_empty() {
@@ -13,8 +13,7 @@ pub fn rmd(ctx: &mut CmdCtx<'_>) -> ModRet {
     }
     let target = resolve(ctx.session, &ctx.cmd.arg);
     if let Err(e) = std::fs::remove_dir(fs_path(&target)) {
-        let shown = arg_display(&ctx.cmd.arg);
-        ctx.reply_err(550, path_reason(&shown, &errno_text(&e)));
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }
     let verb = ctx.cmd.verb.clone();
