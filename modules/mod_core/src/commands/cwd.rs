@@ -49,12 +49,11 @@ fn change_dir(ctx: &mut CmdCtx<'_>, target: &[u8], shown: &[u8]) -> ModRet {
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::testutil::{run, session};
+    use crate::commands::testutil::{PROCESS_CWD, run, session};
 
-    // One test so the process-wide current directory is changed by one
-    // thread only.
     #[test]
     fn cwd_and_cdup() {
+        let _cwd = PROCESS_CWD.lock().unwrap_or_else(|e| e.into_inner());
         let dir = std::env::temp_dir().join(format!("mod_core_cwd_{}", std::process::id()));
         let sub = dir.join("sub");
         std::fs::create_dir_all(&sub).expect("create test dir");
@@ -113,6 +112,7 @@ mod tests {
 
     #[test]
     fn paths_are_bytes_end_to_end() {
+        let _cwd = PROCESS_CWD.lock().unwrap_or_else(|e| e.into_inner());
         use crate::commands::testutil::run_bytes;
         use std::os::unix::ffi::OsStrExt;
         let dir = std::env::temp_dir().join(format!("mod_core_cwd_bytes_{}", std::process::id()));

@@ -8,6 +8,11 @@ pub use proftpd_api::testing::{FakeHost, run, tree_with};
 
 pub static MODULES: &[&ModuleDef] = &[&crate::MODULE];
 
+/// Held by every test that changes the process-wide current directory
+/// (CWD does): cargo runs tests on parallel threads, and two of them
+/// changing it at once see each other's directory.
+pub static PROCESS_CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A logged-in session over an empty config with mod_core loaded.
 pub fn session() -> Session {
     session_with(ConfigTree::new())
