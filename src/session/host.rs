@@ -18,6 +18,12 @@ use super::timers::Timers;
 /// that stops reading for this long is gone.
 const WRITE_WAIT_MS: u16 = 30_000;
 
+/// How long a closing session keeps reading what the client still sends,
+/// so that its last reply is not destroyed by a reset (ms).
+const LINGER_MS: u64 = 1_000;
+/// The most a closing session reads and discards while lingering.
+const LINGER_MAX_BYTES: usize = 1 << 20;
+
 /// The runtime's side of a session.
 pub struct Host {
     /// The control connection (non-blocking; writes wait with poll(2)).
@@ -71,6 +77,44 @@ impl Host {
                     log::debug!("writing to control connection: {e}");
                     self.broken = true;
                 }
+            }
+        }
+    }
+
+    /// Ends the connection so that the last reply reaches the client.
+    ///
+    /// Closing a socket with unread input makes the kernel answer with a
+    /// reset, which discards data the client has not read yet: a client
+    /// still sending (a command flood, a pipelined batch) would lose the
+    /// final 421 or 221. So: send our FIN first, then read and discard what
+    /// the client sends until it closes, for a bounded time and amount.
+    pub fn linger_close(&mut self) {
+        use std::io::Read;
+        if self.control.shutdown(std::net::Shutdown::Write).is_err() {
+            return;
+        }
+        let deadline = Instant::now() + std::time::Duration::from_millis(LINGER_MS);
+        let mut buf = [0u8; 16 * 1024];
+        let mut discarded = 0usize;
+        while discarded < LINGER_MAX_BYTES {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match (&self.control).read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => discarded += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+                    let mut fds = [PollFd::new(self.control.as_fd(), PollFlags::POLLIN)];
+                    match poll(&mut fds, PollTimeout::from(ms)) {
+                        Ok(0) => break,
+                        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                        Err(_) => break,
+                    }
+                }
+                Err(_) => break,
             }
         }
     }

@@ -197,6 +197,7 @@ fn finish(session: &mut Session, host: &mut Host, end: End) -> i32 {
         _ => {}
     }
     flush(session, host, false);
+    host.linger_close();
     log::info!(target: log_target::INFO, "FTP session closed.");
     0
 }
