@@ -100,7 +100,10 @@ fn inetd_session_detaches_stdio_from_the_connection() {
     let mut c = Control::connect(listener.local_addr().unwrap()).unwrap();
     let (sock, _) = listener.accept().unwrap();
     let fd = || Stdio::from(OwnedFd::from(sock.try_clone().unwrap()));
-    let mut child = Command::new(proftpd_bin())
+    // Our hardening, not a ProFTPD behaviour (1.3.8 keeps fd 0 on the
+    // socket): always our build, also when the compat tier points
+    // PROFTPD_TEST_BIN at ProFTPD.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_proftpd"))
         .arg("-c")
         .arg(&conf)
         .stdin(fd())
