@@ -236,12 +236,7 @@ pub fn open_system_log(path: &Path) -> Result<File, LogError> {
 }
 
 /// An `io::Error` as C's `strerror` words it (no ` (os error N)` tail).
-pub fn strerror(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(n) => nix::errno::Errno::from_raw(n).desc().to_string(),
-        None => e.to_string(),
-    }
-}
+pub use proftpd_api::reply::errno_text as strerror;
 
 fn facility_of(name: &str) -> syslog::Facility {
     use syslog::Facility as F;

@@ -9,8 +9,9 @@ use std::time::Instant;
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
+use proftpd_api::data::{DataSource, Direction, ListenRequest, XferEnd, XferOptions, XferOutcome};
 use proftpd_api::reply::{MultilineStyle, ReplyLine, format_reply};
-use proftpd_api::session::{HostError, Identity, SessionHost, Shadow, Timer};
+use proftpd_api::session::{HostError, Identity, Session, SessionHost, Shadow, Timer};
 
 use super::timers::Timers;
 
@@ -159,5 +160,45 @@ impl SessionHost for Host {
     fn emit(&mut self, event: &str, arg: &str) {
         self.pending_events
             .push((event.to_string(), arg.to_string()));
+    }
+
+    // The data channel lands with src/session/data.rs (issue 3); until
+    // then every data command fails cleanly with 425.
+    fn data_listen(&mut self, _req: &ListenRequest) -> io::Result<std::net::SocketAddr> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+    fn data_set_active(&mut self, _target: std::net::SocketAddr) {}
+    fn data_pending(&self) -> bool {
+        false
+    }
+    fn data_clear(&mut self) {}
+    fn data_open(&mut self, _session: &mut Session, _dir: Direction) -> io::Result<()> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+    fn data_write(
+        &mut self,
+        _session: &mut Session,
+        _src: DataSource<'_>,
+        _opts: &XferOptions,
+    ) -> XferOutcome {
+        XferOutcome {
+            stats: Default::default(),
+            end: XferEnd::PeerClosed,
+        }
+    }
+    fn data_read(
+        &mut self,
+        _session: &mut Session,
+        _file: &mut std::fs::File,
+        _opts: &XferOptions,
+    ) -> XferOutcome {
+        XferOutcome {
+            stats: Default::default(),
+            end: XferEnd::PeerClosed,
+        }
+    }
+    fn data_close(&mut self) {}
+    fn data_abort(&mut self) -> bool {
+        false
     }
 }

@@ -89,6 +89,10 @@ pub type AuthFn = fn(&mut AuthCtx<'_>, &str, &[u8]) -> AuthAnswer<()>;
 pub type CheckFn = fn(&mut AuthCtx<'_>, &str, &str, &[u8]) -> AuthAnswer<()>;
 /// Account checks after the password (expiry, PAM account management).
 pub type AuthorizeFn = fn(&mut AuthCtx<'_>, &str) -> AuthAnswer<()>;
+/// Every user and group name the module knows, read before the session
+/// is chrooted (ProFTPD's uid2name/gid2name must keep working inside the
+/// chroot, where /etc/passwd is out of reach): listings show names.
+pub type NamesFn = fn(&mut AuthCtx<'_>) -> crate::session::NameMaps;
 
 /// crypt(3)s `password` against `hash` through the host: `Found`, or
 /// `Failed(BadPassword)`. Empty and locked hashes fail (the host's
@@ -124,6 +128,7 @@ pub struct AuthTable {
     pub auth: Option<AuthFn>,
     pub check: Option<CheckFn>,
     pub authorize: Option<AuthorizeFn>,
+    pub names: Option<NamesFn>,
 }
 
 impl AuthTable {
@@ -137,5 +142,6 @@ impl AuthTable {
         auth: None,
         check: None,
         authorize: None,
+        names: None,
     };
 }

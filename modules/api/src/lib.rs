@@ -14,9 +14,11 @@
 pub mod auth;
 pub mod cmd;
 pub mod config;
+pub mod data;
 pub mod event;
 pub mod log_target;
 pub mod module;
+pub mod path;
 pub mod reply;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]

@@ -267,3 +267,42 @@ mod tests {
         assert_eq!(q.take(true), vec![line(550, "bad")]);
     }
 }
+
+/// The text of an OS error as C's `strerror(3)` words it (`No such file or
+/// directory`), without std's ` (os error N)` tail: the form every
+/// `550 <path>: <errno>` reply and log line uses.
+///
+/// std's message comes from the C library's own `strerror_r`, so it is
+/// glibc's exact wording (nix's table differs: "Quota exceeded").
+pub fn errno_text(err: &std::io::Error) -> String {
+    let full = err.to_string();
+    match full.rfind(" (os error ") {
+        Some(i) if err.raw_os_error().is_some() => full[..i].to_string(),
+        _ => full,
+    }
+}
+
+/// `<shown>: <reason>`, the text of every `550 <path>: ...` reply, as bytes:
+/// `shown` is the client's argument, unchanged (it need not be UTF-8).
+pub fn path_reason(shown: &[u8], reason: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(shown.len() + 2 + reason.len());
+    out.extend_from_slice(shown);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(reason.as_bytes());
+    out
+}
+
+#[cfg(test)]
+mod errno_tests {
+    use super::errno_text;
+
+    #[test]
+    fn errno_text_is_plain_strerror() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(errno_text(&e), "No such file or directory");
+        let e = std::io::Error::from_raw_os_error(21);
+        assert_eq!(errno_text(&e), "Is a directory");
+        let e = std::io::Error::other("custom text");
+        assert_eq!(errno_text(&e), "custom text");
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::any::{Any, TypeId};
 use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use crate::auth::AuthTable;
 use crate::cmd::Cmd;
 use crate::config::{ConfigKey, ConfigTree, CtxId};
+use crate::data::{DataSource, Direction, ListenRequest, XferOptions, XferOutcome};
 use crate::module::ModuleDef;
 use crate::reply::{MultilineStyle, ReplyLine, ReplyQueue};
 
@@ -69,6 +71,35 @@ pub struct Shadow {
     pub expire: Option<i64>,
 }
 
+/// uid and gid to name maps, captured at login before the chroot (see
+/// [`crate::auth::NamesFn`]); listings and MLSx facts read them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameMaps {
+    pub users: HashMap<u32, String>,
+    pub groups: HashMap<u32, String>,
+}
+
+impl NameMaps {
+    pub fn user(&self, uid: u32) -> Option<&str> {
+        self.users.get(&uid).map(String::as_str)
+    }
+
+    pub fn group(&self, gid: u32) -> Option<&str> {
+        self.groups.get(&gid).map(String::as_str)
+    }
+
+    /// Adds `other`'s entries where this map has none (the first auth
+    /// module to know an id names it).
+    pub fn merge_missing(&mut self, other: NameMaps) {
+        for (k, v) in other.users {
+            self.users.entry(k).or_insert(v);
+        }
+        for (k, v) in other.groups {
+            self.groups.entry(k).or_insert(v);
+        }
+    }
+}
+
 /// The session timers modules can arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Timer {
@@ -124,6 +155,63 @@ pub trait SessionHost {
 
     /// Fires an event to this process's listeners.
     fn emit(&mut self, event: &str, arg: &str);
+
+    // --- The data connection (see `crate::data` for the sequence). ---
+
+    /// PASV/EPSV: closes any earlier data setup and listens for the next
+    /// data connection; returns the local address listened on.
+    fn data_listen(&mut self, req: &ListenRequest) -> std::io::Result<SocketAddr>;
+
+    /// PORT/EPRT: closes any earlier data setup; the next transfer connects
+    /// to `target` (from the control connection's local port minus one
+    /// where privileges allow, else from an ephemeral port).
+    fn data_set_active(&mut self, target: SocketAddr);
+
+    /// Whether PASV/EPSV or PORT/EPRT set up a data connection that no
+    /// transfer has used yet.
+    fn data_pending(&self) -> bool;
+
+    /// Forgets a pending PASV listener or PORT target, closing sockets.
+    fn data_clear(&mut self);
+
+    /// Opens the data connection for a transfer: accepts on the PASV
+    /// listener (waiting at most TimeoutStalled; only from the allowed
+    /// peer) or connects to the PORT target. With neither pending, ProFTPD
+    /// connects to the client's control address and port (RFC 959).
+    /// Re-arms TimeoutNoTransfer. `Err` becomes `425 Unable to build data
+    /// connection: <strerror>`.
+    fn data_open(&mut self, session: &mut Session, dir: Direction) -> std::io::Result<()>;
+
+    /// Sends on the open data connection. While it waits the control
+    /// connection is read: ABOR and QUIT abort the transfer, NOOP gets
+    /// `200 NOOP: data transfer in progress`, data commands `450 <CMD>:
+    /// data transfer in progress`, anything else is dispatched as usual.
+    fn data_write(
+        &mut self,
+        session: &mut Session,
+        src: DataSource<'_>,
+        opts: &XferOptions,
+    ) -> XferOutcome;
+
+    /// Receives from the open data connection into `file` (at its current
+    /// offset) until the client closes it; the control connection is read
+    /// as for [`SessionHost::data_write`].
+    fn data_read(
+        &mut self,
+        session: &mut Session,
+        file: &mut File,
+        opts: &XferOptions,
+    ) -> XferOutcome;
+
+    /// Closes the data connection after a transfer (an orderly close: the
+    /// client sees EOF after the last byte).
+    fn data_close(&mut self);
+
+    /// ABOR: when a transfer is running, marks it aborted, closes the data
+    /// connection and sends `426 Transfer aborted. Data connection closed`
+    /// at once; returns whether one was running. Either way any pending
+    /// PASV/PORT setup is forgotten.
+    fn data_abort(&mut self) -> bool;
 }
 
 /// The state of one session.
@@ -164,6 +252,8 @@ pub struct Session {
     pub type_set_before_login: bool,
     pub replies: ReplyQueue,
     pub multiline: MultilineStyle,
+    /// User and group names for listings, captured at login.
+    pub names: NameMaps,
     /// Session notes (ProFTPD's `session.notes`), e.g. the CLNT name.
     pub notes: HashMap<String, String>,
     /// FEAT lines, added by modules in `sess_init`.
@@ -200,6 +290,7 @@ impl Session {
             type_set_before_login: false,
             replies: ReplyQueue::default(),
             multiline: MultilineStyle::Plain,
+            names: NameMaps::default(),
             notes: HashMap::new(),
             features: BTreeSet::new(),
             disconnect: None,

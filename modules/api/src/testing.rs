@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 use crate::cmd::Cmd;
 use crate::config::{ConfigKey, ConfigTree, Merge, Origin};
+use crate::data::{
+    DataSource, Direction, ListenRequest, XferEnd, XferOptions, XferOutcome, XferStats, ascii,
+};
 use crate::module::{ModRet, ModuleDef};
 use crate::reply::{ReplyLine, format_reply};
 use crate::session::{CmdCtx, HostError, Identity, Session, SessionHost, Shadow, Timer};
@@ -49,6 +52,53 @@ pub struct FakeHost {
     pub reads: usize,
     /// With `Some(text)`, `become_user` fails with that text.
     pub become_user_error: Option<String>,
+    /// Every data setup asked for: `PASV <addr>` / `PORT <addr>`.
+    pub data_setups: Vec<String>,
+    /// Whether a PASV/PORT setup is pending (set by listen/active, cleared
+    /// by open, clear and abort).
+    pub data_setup_pending: bool,
+    /// The address `data_listen` answers (default 127.0.0.1:30000; with a
+    /// port range, its low end).
+    pub listen_addr: Option<std::net::SocketAddr>,
+    /// With `Some(errno)`, `data_open` fails with that OS error.
+    pub open_errno: Option<i32>,
+    /// Whether a data connection is open.
+    pub connected: bool,
+    /// How many data connections were opened, and in which direction.
+    pub opened: Vec<Direction>,
+    /// Every byte written to the data connection (after TYPE A
+    /// translation, as the client would see it).
+    pub data_out: Vec<u8>,
+    /// What the client "uploads" on `data_read` (wire bytes, translated
+    /// when the options say ASCII).
+    pub data_in: Vec<u8>,
+    /// With `Some`, the next transfer ends this way after moving its
+    /// bytes (e.g. `FakeEnd::PeerClosed`).
+    pub fake_end: Option<FakeEnd>,
+    /// How many times `data_close` and `data_abort` were called.
+    pub closes: usize,
+    pub aborts: usize,
+}
+
+/// A transfer failure [`FakeHost`] can simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FakeEnd {
+    Aborted,
+    PeerClosed,
+    /// A file-side error with this errno.
+    FileErrno(i32),
+    TooLarge,
+}
+
+impl FakeEnd {
+    fn end(self) -> XferEnd {
+        match self {
+            FakeEnd::Aborted => XferEnd::Aborted,
+            FakeEnd::PeerClosed => XferEnd::PeerClosed,
+            FakeEnd::FileErrno(e) => XferEnd::File(std::io::Error::from_raw_os_error(e)),
+            FakeEnd::TooLarge => XferEnd::TooLarge,
+        }
+    }
 }
 
 impl FakeHost {
@@ -105,6 +155,136 @@ impl SessionHost for FakeHost {
     }
     fn emit(&mut self, event: &str, arg: &str) {
         self.events.push((event.to_string(), arg.to_string()));
+    }
+
+    fn data_listen(&mut self, req: &ListenRequest) -> std::io::Result<std::net::SocketAddr> {
+        let port = req.ports.map_or(30000, |(low, _)| low);
+        let addr = self
+            .listen_addr
+            .unwrap_or_else(|| std::net::SocketAddr::new(req.addr, port));
+        self.data_setups.push(format!("PASV {addr}"));
+        self.data_setup_pending = true;
+        Ok(addr)
+    }
+
+    fn data_set_active(&mut self, target: std::net::SocketAddr) {
+        self.data_setups.push(format!("PORT {target}"));
+        self.data_setup_pending = true;
+    }
+
+    fn data_pending(&self) -> bool {
+        self.data_setup_pending
+    }
+
+    fn data_clear(&mut self) {
+        self.data_setup_pending = false;
+    }
+
+    fn data_open(&mut self, _session: &mut Session, dir: Direction) -> std::io::Result<()> {
+        self.data_setup_pending = false;
+        if let Some(e) = self.open_errno {
+            return Err(std::io::Error::from_raw_os_error(e));
+        }
+        self.connected = true;
+        self.opened.push(dir);
+        Ok(())
+    }
+
+    fn data_write(
+        &mut self,
+        _session: &mut Session,
+        src: DataSource<'_>,
+        opts: &XferOptions,
+    ) -> XferOutcome {
+        use std::io::{Read, Seek, SeekFrom};
+        let bytes: Vec<u8> = match src {
+            DataSource::Bytes(b) => b.to_vec(),
+            DataSource::File { file, offset, len } => {
+                let mut f = file;
+                let mut buf = Vec::new();
+                let read = f.seek(SeekFrom::Start(offset)).and_then(|_| match len {
+                    Some(n) => f.take(n).read_to_end(&mut buf),
+                    None => f.read_to_end(&mut buf),
+                });
+                if let Err(e) = read {
+                    return XferOutcome {
+                        stats: XferStats::default(),
+                        end: XferEnd::File(e),
+                    };
+                }
+                buf
+            }
+        };
+        let before = self.data_out.len();
+        if opts.ascii {
+            ascii::ToCrlf::default().push(&bytes, &mut self.data_out);
+        } else {
+            self.data_out.extend_from_slice(&bytes);
+        }
+        let stats = XferStats {
+            file_bytes: bytes.len() as u64,
+            wire_bytes: (self.data_out.len() - before) as u64,
+            elapsed: std::time::Duration::ZERO,
+        };
+        let end = self.fake_end.take().map_or(XferEnd::Complete, FakeEnd::end);
+        XferOutcome { stats, end }
+    }
+
+    fn data_read(
+        &mut self,
+        _session: &mut Session,
+        file: &mut std::fs::File,
+        opts: &XferOptions,
+    ) -> XferOutcome {
+        use std::io::Write;
+        let wire = std::mem::take(&mut self.data_in);
+        let mut bytes = Vec::new();
+        if opts.ascii {
+            let mut t = ascii::FromCrlf::default();
+            t.push(&wire, &mut bytes);
+            t.finish(&mut bytes);
+        } else {
+            bytes = wire.clone();
+        }
+        let (bytes, too_large) = match opts.max_bytes {
+            Some(max) if bytes.len() as u64 > max => (bytes[..max as usize].to_vec(), true),
+            _ => (bytes, false),
+        };
+        if let Err(e) = file.write_all(&bytes) {
+            return XferOutcome {
+                stats: XferStats::default(),
+                end: XferEnd::File(e),
+            };
+        }
+        let stats = XferStats {
+            file_bytes: bytes.len() as u64,
+            wire_bytes: wire.len() as u64,
+            elapsed: std::time::Duration::ZERO,
+        };
+        let end = match self.fake_end.take() {
+            Some(f) => f.end(),
+            None if too_large => XferEnd::TooLarge,
+            None => XferEnd::Complete,
+        };
+        XferOutcome { stats, end }
+    }
+
+    fn data_close(&mut self) {
+        self.connected = false;
+        self.closes += 1;
+    }
+
+    fn data_abort(&mut self) -> bool {
+        self.aborts += 1;
+        self.data_setup_pending = false;
+        let was_open = std::mem::take(&mut self.connected);
+        if was_open {
+            self.sent.push(ReplyLine {
+                code: 426,
+                text: "Transfer aborted. Data connection closed".into(),
+            });
+        }
+        was_open
     }
 }
 

@@ -150,6 +150,7 @@ static AUTH: AuthTable = AuthTable {
     auth: Some(auth),
     check: Some(proftpd_api::auth::crypt_check),
     authorize: None,
+    names: None,
 };
 
 fn set_user_file(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {

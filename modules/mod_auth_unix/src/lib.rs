@@ -173,6 +173,7 @@ static AUTH: AuthTable = AuthTable {
     auth: Some(auth),
     check: Some(proftpd_api::auth::crypt_check),
     authorize: None,
+    names: None,
 };
 
 fn set_persistent_passwd(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {

@@ -184,28 +184,7 @@ pub static HELP: &[HelpEntry] = &[
     unimpl("PROT", "<sp> protection code"),
 ];
 
-/// The text of an OS error as `strerror(3)` gives it (`No such file or
-/// directory`), the form every `550 <path>: <errno>` reply uses.
-///
-/// The one place errors become reply text: std formats OS errors as
-/// `<strerror> (os error N)`, and ProFTPD shows only the first part.
-pub fn errno_text(err: &std::io::Error) -> String {
-    let full = err.to_string();
-    match full.rfind(" (os error ") {
-        Some(i) if err.raw_os_error().is_some() => full[..i].to_string(),
-        _ => full,
-    }
-}
-
-/// `<shown>: <reason>`, the text of every `550 <path>: ...` reply, as bytes:
-/// `shown` is the client's argument, unchanged (it need not be UTF-8).
-pub fn path_reason(shown: &[u8], reason: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(shown.len() + 2 + reason.len());
-    out.extend_from_slice(shown);
-    out.extend_from_slice(b": ");
-    out.extend_from_slice(reason.as_bytes());
-    out
-}
+pub use proftpd_api::reply::{errno_text, path_reason};
 
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -213,16 +192,6 @@ pub(crate) mod testutil;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn errno_text_is_plain_strerror() {
-        let e = std::io::Error::from_raw_os_error(2);
-        assert_eq!(errno_text(&e), "No such file or directory");
-        let e = std::io::Error::from_raw_os_error(21);
-        assert_eq!(errno_text(&e), "Is a directory");
-        let e = std::io::Error::other("custom text");
-        assert_eq!(errno_text(&e), "custom text");
-    }
 
     #[test]
     fn help_table_has_unique_names() {
