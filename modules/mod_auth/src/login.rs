@@ -371,7 +371,26 @@ pub fn decide(
         return Err(Denial::Reason(format!("User in {FTPUSERS_PATH}")));
     }
     let identity = build_identity(session, host, &pw, anon.map(|(c, _)| c))?;
+    capture_names(session, host);
     Ok((pw, identity))
+}
+
+/// Fills `session.names` from every auth module, in dispatch order (the
+/// first module to know an id names it), while /etc and the auth files
+/// are still in reach: the identity switch may chroot.
+fn capture_names(session: &mut Session, host: &mut dyn SessionHost) {
+    let modules = session.auth_modules.clone();
+    for m in modules {
+        let Some(names) = m.table.names else {
+            continue;
+        };
+        let mut ctx = proftpd_api::auth::AuthCtx {
+            session: &mut *session,
+            host: &mut *host,
+        };
+        let found = names(&mut ctx);
+        session.names.merge_missing(found);
+    }
 }
 
 /// Switches to the identity: `core.pre-chroot` first (still root), then

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use proftpd_api::auth::{AuthAnswer, AuthCtx, AuthTable, Group, Passwd};
 use proftpd_api::config::{ConfigError, ConfigKey, Contexts, DirectiveCtx, Merge};
 use proftpd_api::module::{DirectiveEntry, ModuleDef};
+use proftpd_api::session::NameMaps;
 
 pub use parse::{Filter, IdRange};
 
@@ -141,6 +142,19 @@ fn auth(ctx: &mut AuthCtx<'_>, name: &str, password: &[u8]) -> AuthAnswer<()> {
     proftpd_api::auth::crypt_verdict(ctx.host, password, &hash)
 }
 
+/// The uid and gid names of the AuthUserFile and AuthGroupFile (as
+/// filtered), for listings; the first entry naming an id wins.
+fn names(ctx: &mut AuthCtx<'_>) -> NameMaps {
+    let mut maps = NameMaps::default();
+    for u in users(ctx).unwrap_or_default() {
+        maps.users.entry(u.uid).or_insert_with(|| u.name.clone());
+    }
+    for g in groups(ctx).unwrap_or_default() {
+        maps.groups.entry(g.gid).or_insert_with(|| g.name.clone());
+    }
+    maps
+}
+
 static AUTH: AuthTable = AuthTable {
     getpwnam: Some(getpwnam),
     getpwuid: Some(getpwuid),
@@ -150,7 +164,7 @@ static AUTH: AuthTable = AuthTable {
     auth: Some(auth),
     check: Some(proftpd_api::auth::crypt_check),
     authorize: None,
-    names: None,
+    names: Some(names),
 };
 
 fn set_user_file(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {

@@ -277,3 +277,26 @@ fn directive_handlers_store_specs() {
         Some(vec!["InsecurePerms".to_string()])
     );
 }
+
+#[test]
+fn names_map_the_files_entries() {
+    let mut s = session_with(&["/etc/ftpd.passwd"], Some(&["/etc/ftpd.group"]));
+    let mut h = host();
+    let maps = names(&mut AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    });
+    assert_eq!(maps.user(2001), Some("alice"));
+    assert_eq!(maps.user(0), Some("root2"));
+    assert_eq!(maps.group(3000), Some("staff"));
+    assert_eq!(maps.group(10), Some("wheel"));
+    assert_eq!(maps.user(4242), None);
+
+    // No files configured: no names.
+    let mut s = session_over(&[], ConfigTree::new());
+    let maps = names(&mut AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    });
+    assert_eq!(maps, NameMaps::default());
+}

@@ -13,7 +13,7 @@ use nix::unistd::{Gid, Uid};
 use proftpd_api::auth::{AuthAnswer, AuthCode, AuthCtx, AuthTable, Group, Passwd};
 use proftpd_api::config::{ConfigError, ConfigKey, Contexts, DirectiveCtx, Merge};
 use proftpd_api::module::{DirectiveEntry, ModuleDef};
-use proftpd_api::session::Shadow;
+use proftpd_api::session::{NameMaps, Shadow};
 
 /// `PersistentPasswd on|off`: accepted for compatibility; NSS answers are
 /// taken before the chroot by the runtime either way.
@@ -164,6 +164,70 @@ fn auth(ctx: &mut AuthCtx<'_>, name: &str, password: &[u8]) -> AuthAnswer<()> {
     AuthAnswer::Found(())
 }
 
+/// The system account files [`names`] reads.
+const PASSWD_PATH: &str = "/etc/passwd";
+const GROUP_PATH: &str = "/etc/group";
+/// Larger account files are not read for names: a listing shows numbers
+/// rather than let a huge file take the session's memory.
+pub const MAX_NAMES_FILE: u64 = 16 * 1024 * 1024;
+
+/// `name:x:id:...` lines to an id-to-name map; the first line naming an
+/// id wins (as getpwuid's scan of the files does). Comments, `+`/`-` NIS
+/// markers and malformed lines are skipped.
+pub fn parse_id_names(bytes: &[u8]) -> std::collections::HashMap<u32, String> {
+    let mut out = std::collections::HashMap::new();
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() || line[0] == b'#' || line[0] == b'+' || line[0] == b'-' {
+            continue;
+        }
+        let mut fields = line.split(|&b| b == b':');
+        let (Some(name), Some(_), Some(id)) = (fields.next(), fields.next(), fields.next()) else {
+            continue;
+        };
+        let Some(id) = std::str::from_utf8(id)
+            .ok()
+            .and_then(|t| t.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if name.is_empty() {
+            continue;
+        }
+        out.entry(id)
+            .or_insert_with(|| String::from_utf8_lossy(name).into_owned());
+    }
+    out
+}
+
+/// Reads one account file for [`names`], refusing oversized ones.
+fn read_capped(ctx: &mut AuthCtx<'_>, path: &str) -> Vec<u8> {
+    let p = std::path::Path::new(path);
+    if std::fs::metadata(p).is_ok_and(|m| m.len() > MAX_NAMES_FILE) {
+        log::warn!(
+            "mod_auth_unix: {path} is larger than {MAX_NAMES_FILE} bytes, not read for names"
+        );
+        return Vec::new();
+    }
+    match ctx.host.read_file_as_root(p) {
+        Ok(b) if b.len() as u64 <= MAX_NAMES_FILE => b,
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            log::debug!("mod_auth_unix: unable to read {path}: {e}");
+            Vec::new()
+        }
+    }
+}
+
+/// Every uid and gid name of /etc/passwd and /etc/group, read before the
+/// chroot so that listings keep showing names inside it.
+fn names(ctx: &mut AuthCtx<'_>) -> NameMaps {
+    NameMaps {
+        users: parse_id_names(&read_capped(ctx, PASSWD_PATH)),
+        groups: parse_id_names(&read_capped(ctx, GROUP_PATH)),
+    }
+}
+
 static AUTH: AuthTable = AuthTable {
     getpwnam: Some(getpwnam),
     getpwuid: Some(getpwuid),
@@ -173,7 +237,7 @@ static AUTH: AuthTable = AuthTable {
     auth: Some(auth),
     check: Some(proftpd_api::auth::crypt_check),
     authorize: None,
-    names: None,
+    names: Some(names),
 };
 
 fn set_persistent_passwd(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {

@@ -194,3 +194,31 @@ fn module_declares_its_table() {
     assert!(MODULE.auth.is_some());
     assert_eq!(MODULE.file_name(), "mod_auth_unix.c");
 }
+
+#[test]
+fn id_names_first_line_wins_and_junk_is_skipped() {
+    let m = parse_id_names(
+        b"root:x:0:0:root:/root:/bin/bash\n# comment\n+nis\nbad line\nnoid:x:abc:1\n\
+          toor:x:0:0::/:/bin/sh\r\ndaemon:x:1:1::/:/bin/sh\r\n:x:5:5\n",
+    );
+    assert_eq!(m.get(&0).map(String::as_str), Some("root"));
+    assert_eq!(m.get(&1).map(String::as_str), Some("daemon"));
+    assert_eq!(m.len(), 2);
+}
+
+#[test]
+fn names_come_from_the_account_files_through_the_host() {
+    let mut h = FakeHost::default();
+    h.add_file("/etc/passwd", "alice:x:1000:100::/home/alice:/bin/sh\n");
+    h.add_file("/etc/group", "users:x:100:alice\nstaff:x:50:\n");
+    let mut s = session();
+    let maps = names(&mut AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    });
+    assert_eq!(maps.user(1000), Some("alice"));
+    assert_eq!(maps.group(100), Some("users"));
+    assert_eq!(maps.group(50), Some("staff"));
+    assert_eq!(maps.user(0), None);
+    assert_eq!(h.reads, 2);
+}
