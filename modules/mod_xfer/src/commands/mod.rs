@@ -1,9 +1,19 @@
 //! mod_xfer's command handlers, one file per verb.
 
+pub mod abor;
 pub mod allo;
+pub mod hooks;
 pub mod mode;
+pub mod rang;
+pub mod rest;
+pub mod retr;
+pub mod store;
 pub mod stru;
+pub mod transfer;
 pub mod type_;
+
+#[cfg(test)]
+mod xfer_tests;
 
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
