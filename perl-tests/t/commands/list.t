@@ -1,0 +1,251 @@
+# LIST (spec/commands.md 2.2, the LIST line format; config.md ListOptions,
+# ShowSymlinks, DirFakeUser/Group/Mode): exact listing bytes for a fixed
+# fixture directory, as ProFTPD 1.3.8 sends them.
+use strict;
+use warnings;
+use Cwd qw(realpath);
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+use Fcntl qw(:mode);
+use IO::Select;
+use IO::Socket::INET;
+use POSIX qw(strftime);
+use Test::More;
+use Time::HiRes qw(time);
+use ProFTPD::TestServer;
+
+# 2020-01-02 03:04:05 and 2019-07-04 12:00:00 UTC: old enough to show
+# their year.
+my ($T2020, $T2019) = (1577934245, 1562241600);
+my ($UID, $GID) = ProFTPD::TestServer::is_root() ? (65534, 65534) : ($>, $) + 0);
+
+sub put {
+    my ($path, $data) = @_;
+    open(my $fh, '>', $path) or die "$path: $!";
+    print {$fh} $data;
+    close $fh;
+}
+
+# a.txt (2020), b.txt (setuid), big.dat (5000 bytes), .dot, link -> a.txt,
+# dangling -> nowhere, dotlink -> . (1.3.8 leaves it out), emptyd (1777),
+# sub/z.txt, sub/deep/y.txt; every time fixed, every entry the user's.
+sub fixture {
+    my ($home) = @_;
+    mkdir "$home/$_" for qw(sub sub/deep emptyd);
+    put("$home/a.txt", "hello\n");
+    put("$home/b.txt", "xx\n");
+    put("$home/big.dat", 'x' x 5000);
+    put("$home/.dot", '');
+    put("$home/sub/z.txt", "z\n");
+    put("$home/sub/deep/y.txt", "y\n");
+    symlink 'a.txt', "$home/link";
+    symlink 'nowhere', "$home/dangling";
+    symlink '.', "$home/dotlink";
+    if (ProFTPD::TestServer::is_root()) {
+        system('chown', '-R', '-h', "$UID:$GID", $home) == 0 or die 'chown';
+    }
+    chmod 0644, map { "$home/$_" } qw(a.txt big.dat .dot sub/z.txt sub/deep/y.txt);
+    chmod 04755, "$home/b.txt";
+    chmod 01777, "$home/emptyd";
+    chmod 0755, map { "$home/$_" } qw(sub sub/deep);
+    utime $T2020, $T2020, "$home/a.txt";
+    utime $T2019, $T2019, map { "$home/$_" } qw(b.txt big.dat .dot sub/z.txt sub/deep/y.txt);
+    system('touch', '-h', '-d', "\@$T2019", map { "$home/$_" } qw(link dangling dotlink)) == 0
+        or die 'touch -h';
+    utime $T2019, $T2019, map { "$home/$_" } qw(sub/deep sub emptyd .);
+}
+
+sub mode_str {
+    my ($m) = @_;
+    my $t = S_ISREG($m) ? '-' : S_ISDIR($m) ? 'd' : S_ISLNK($m) ? 'l' : S_ISFIFO($m) ? 'p' : '?';
+    my $x = sub {
+        my ($bit, $special, $on, $off) = @_;
+        my ($b, $s) = ($m & $bit, $m & $special);
+        return $b ? ($s ? $on : 'x') : ($s ? $off : '-');
+    };
+    return $t
+        . ($m & 0400 ? 'r' : '-') . ($m & 0200 ? 'w' : '-') . $x->(0100, 04000, 's', 'S')
+        . ($m & 040 ? 'r' : '-') . ($m & 020 ? 'w' : '-') . $x->(010, 02000, 's', 'S')
+        . ($m & 04 ? 'r' : '-') . ($m & 02 ? 'w' : '-') . $x->(01, 01000, 't', 'T');
+}
+
+# The line 1.3.8 prints for $path shown as $shown (owner names from the
+# AuthUserFile/AuthGroupFile: only the demo ids have one).
+sub ls_line {
+    my ($path, $shown) = @_;
+    my ($mode, $nlink, $uid, $gid, $size, $mtime) = (lstat $path)[2, 3, 4, 5, 7, 9];
+    my $when = time - $mtime > 180 * 86400
+        ? strftime('%b %e  %Y', gmtime $mtime)
+        : strftime('%b %e %H:%M', gmtime $mtime);
+    my $line = sprintf('%s %3d %-8s %-8s %8d %s %s', mode_str($mode), $nlink,
+        $uid == $UID ? 'demo' : $uid, $gid == $GID ? 'demo' : $gid, $size, $when, $shown);
+    $line .= ' -> ' . readlink($path) if S_ISLNK($mode);
+    return "$line\r\n";
+}
+
+sub lines_for {
+    my ($dir, @names) = @_;
+    return join '', map { ls_line("$dir/$_", $_) } @names;
+}
+
+# One transfer command over a passive data connection: the control
+# replies and the data bytes.
+sub listing {
+    my ($c, $line) = @_;
+    my $r = $c->cmd('PASV');
+    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: " . ($r // $c->{error});
+    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
+        Proto => 'tcp', Timeout => 5) or die "data connection: $!";
+    binmode $d;
+    $c->send_line($line);
+    my $first = $c->reply // "(no reply: $c->{error})";
+    my $data = '';
+    if ($first =~ /^150 /) {
+        my $sel = IO::Select->new($d);
+        my $deadline = time + 5;
+        while ((my $left = $deadline - time) > 0) {
+            last unless $sel->can_read($left);
+            my $n = sysread($d, my $buf, 65536);
+            last unless $n;
+            $data .= $buf;
+        }
+        # 1.3.8 sends its 226 once the client has closed its end too.
+        close $d;
+        $first .= $c->reply // "(no reply: $c->{error})";
+        return ($first, $data);
+    }
+    close $d;
+    return ($first, $data);
+}
+
+my $OPEN = "150 Opening ASCII mode data connection for file list\r\n";
+my $DONE = "226 Transfer complete\r\n";
+
+my $srv = ProFTPD::TestServer->demo;
+my $home = realpath($srv->home('demo'));
+fixture($home);
+my @visible = qw(a.txt b.txt big.dat dangling emptyd link sub);
+my $plain = lines_for($home, @visible);
+
+my $c = $srv->raw;
+$c->banner;
+is($c->cmd('LIST'), "530 Please login with USER and PASS\r\n", 'before login');
+$c->login('demo', 'demo');
+
+my ($ctl, $data) = listing($c, 'LIST');
+is($ctl, "$OPEN$DONE", 'LIST: 150 then 226');
+is($data, $plain, 'LIST: ls -l lines sorted by name, dot files and dot links left out, no total');
+like($data, qr/^-rwsr-xr-x   1 demo     demo            3 Jul  4  2019 b\.txt\r$/m,
+    'setuid letter, year for old files');
+like($data, qr/ link -> a\.txt\r$/m, 'symlink target shown');
+
+($ctl, $data) = listing($c, 'LIST -la');
+is($data, lines_for($home, qw(. .. .dot a.txt b.txt big.dat dangling emptyd link sub)),
+    'LIST -la: . and .. and dot files, in strcmp order');
+($ctl, $data) = listing($c, 'LIST -A');
+is($data, lines_for($home, qw(.dot a.txt b.txt big.dat dangling emptyd link sub)), 'LIST -A');
+
+($ctl, $data) = listing($c, 'LIST sub');
+is($data, lines_for("$home/sub", qw(deep z.txt)), 'LIST of a directory lists its entries');
+($ctl, $data) = listing($c, 'LIST sub/z.txt');
+is($data, ls_line("$home/sub/z.txt", 'sub/z.txt'), 'LIST of a file shows the path as given');
+($ctl, $data) = listing($c, "LIST $home/sub/");
+is($data, lines_for("$home/sub", qw(deep z.txt)), 'absolute path, trailing slash');
+
+($ctl, $data) = listing($c, 'LIST *.txt');
+is($data, lines_for($home, qw(a.txt b.txt)), 'glob');
+($ctl, $data) = listing($c, 'LIST s*');
+is($data, ls_line("$home/sub", 'sub'), 'a directory matched by a glob is an entry');
+($ctl, $data) = listing($c, 'LIST *.nomatch');
+is("$ctl|$data", "$OPEN$DONE|", 'glob without a match: empty listing');
+
+($ctl, $data) = listing($c, 'LIST -R');
+is($data, $plain . "\r\nemptyd:\r\n" . "\r\nsub:\r\n" . lines_for("$home/sub", qw(deep z.txt))
+    . "\r\nsub/deep:\r\n" . lines_for("$home/sub/deep", 'y.txt'), 'LIST -R');
+
+($ctl, $data) = listing($c, 'LIST -S');
+is($data, lines_for($home, qw(big.dat emptyd sub dangling a.txt link b.txt)), 'LIST -S: biggest first')
+    if (lstat "$home/emptyd")[7] == 4096;
+($ctl, $data) = listing($c, 'LIST -t');
+is($data, lines_for($home, qw(a.txt b.txt big.dat dangling emptyd link sub)),
+    'LIST -t: newest first, ties in name order');
+($ctl, $data) = listing($c, 'LIST -tr');
+is($data, lines_for($home, qw(b.txt big.dat dangling emptyd link sub a.txt)), 'LIST -tr');
+($ctl, $data) = listing($c, 'LIST -1');
+is($data, join('', map { "$_\r\n" } @visible), 'LIST -1: names only');
+($ctl, $data) = listing($c, 'LIST -CF');
+is($data, "a.txt\t\tbig.dat\t\temptyd/\t\tsub/\r\nb.txt*\t\tdangling@\tlink@\r\n",
+    'LIST -CF: columns, type suffixes');
+($ctl, $data) = listing($c, 'LIST -x');
+is($data, $plain, 'unknown options are ignored');
+
+($ctl, $data) = listing($c, 'LIST nosuch');
+is($ctl, "${OPEN}450 nosuch: No such file or directory\r\n",
+    'missing path: 150 first, then 450 (measured)');
+($ctl, $data) = listing($c, 'LIST -a  emptyd');
+is($ctl, "${OPEN}450  emptyd: No such file or directory\r\n",
+    'two spaces after the options: the second one belongs to the path (measured)');
+
+is($c->cmd('TYPE I'), "200 Type set to I\r\n", 'TYPE I');
+($ctl, $data) = listing($c, 'LIST link');
+is($ctl, "150 Opening BINARY mode data connection for file list\r\n$DONE", 'mode word follows TYPE');
+is($data, ls_line("$home/link", 'link'), 'LIST of a symlink');
+is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
+$srv->stop;
+
+# ShowSymlinks off and the DirFake* directives.
+$srv = ProFTPD::TestServer->demo(config => "ShowSymlinks off\nDirFakeUser on\n"
+    . "DirFakeGroup on ~\nDirFakeMode 0640\n");
+$home = realpath($srv->home('demo'));
+fixture($home);
+$c = $srv->raw;
+$c->banner;
+$c->login('demo', 'demo');
+($ctl, $data) = listing($c, 'LIST');
+my $fake = sub {
+    my $l = ls_line(@_);
+    $l =~ s/^(.)\S+(\s+\d+) \S+\s+\S+/$1 . ($1 eq 'd' ? 'rwxr-x---' : 'rw-r-----') . "$2 ftp      demo"/e;
+    return $l;
+};
+is($data, join('', $fake->("$home/a.txt", 'a.txt'), $fake->("$home/b.txt", 'b.txt'),
+    $fake->("$home/big.dat", 'big.dat'), $fake->("$home/emptyd", 'emptyd'),
+    $fake->("$home/a.txt", 'link'), $fake->("$home/sub", 'sub')),
+    'DirFakeUser/Group/Mode; ShowSymlinks off shows the target under the link name, no broken link');
+$c->cmd('QUIT');
+$srv->stop;
+
+# ListOptions: default options and limits.
+$srv = ProFTPD::TestServer->demo(config => "ListOptions \"-a\" maxfiles 3\n");
+$home = realpath($srv->home('demo'));
+fixture($home);
+$c = $srv->raw;
+$c->banner;
+$c->login('demo', 'demo');
+($ctl, $data) = listing($c, 'LIST');
+is($data, lines_for($home, qw(. .. .dot)), 'ListOptions -a, maxfiles 3');
+$c->cmd('QUIT');
+$srv->stop;
+
+$srv = ProFTPD::TestServer->demo(config => "ListOptions \"\" maxdepth 1\n");
+$home = realpath($srv->home('demo'));
+fixture($home);
+$c = $srv->raw;
+$c->banner;
+$c->login('demo', 'demo');
+($ctl, $data) = listing($c, 'LIST -R');
+is($data, lines_for($home, @visible) . "\r\nemptyd:\r\n",
+    'maxdepth 1: the header of the first subdirectory, then the listing stops (measured)');
+$c->cmd('QUIT');
+$srv->stop;
+
+# A Net::FTP client.
+$srv = ProFTPD::TestServer->demo;
+$home = realpath($srv->home('demo'));
+fixture($home);
+my $ftp = $srv->ftp;
+$ftp->login('demo', 'demo') or die $ftp->message;
+my @lines = $ftp->dir;
+is(scalar @lines, 7, 'Net::FTP dir');
+like($lines[0], qr/ a\.txt$/, 'Net::FTP dir first line');
+$ftp->quit;
+done_testing;
