@@ -112,9 +112,11 @@ fmt-check:
 clippy:
 	$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 
+# make bench QUICK=1 for a short run; BENCH_ARGS="--only retr,list" etc.
 bench: build
 	@if [ -x bench/run ]; then \
-		PROFTPD_TEST_BIN="$(BIN)" PROFTPD_TEST_PATH="$(BUILD_DIR)" bench/run; \
+		PROFTPD_TEST_BIN="$(BIN)" PROFTPD_TEST_PATH="$(BUILD_DIR)" QUICK="$(QUICK)" \
+		bench/run $(BENCH_ARGS); \
 	else \
 		echo "bench/run not present: nothing to do"; \
 	fi

@@ -1,0 +1,134 @@
+"""The measurements: one function per workload, each returning
+{metric key: value} for one server and one round.
+
+Times are taken by the compiled client (Instant) from the command that
+starts the work to the reply that ends it; byte and entry counts are
+checked, so a server that sends short cannot look fast.
+"""
+
+import os
+import threading
+import time
+
+from . import procstat
+from .client import Ftp, FtpError
+from .driver import Run
+from .fixture import PASSWORD, SMALL, USER
+
+MB = 1e6
+
+
+def logins(srv, fx, client, conc, seconds, key):
+    """Full logins (connect, banner, USER, PASS, QUIT, close) by `conc`
+    clients in parallel for `seconds`; logins per second."""
+    run = Run(client, srv, "logins", conc, seconds)
+    r = run.result()
+    run.wait()
+    srv.settle()
+    return {key: r["logins"] / r["secs"]}
+
+
+def _timed_transfer(srv, client, *args):
+    """Runs a retr/stor client; the session's CPU seconds are read right
+    before the command and right after its final reply."""
+    before = srv.sessions()
+    run = Run(client, srv, *args)
+    try:
+        if run.line() != "ready":
+            raise FtpError("client out of step")
+        probe = procstat.CpuProbe(srv.pid, before)
+        probe.start()
+        run.go()
+        r = run.result()
+        cpu = probe.stop()
+        run.go()
+        run.wait()
+    finally:
+        run.kill()
+    return r, cpu
+
+
+def retr_big(srv, fx, client):
+    """RETR of big.bin in TYPE I: MB/s and the session's CPU seconds."""
+    r, cpu = _timed_transfer(srv, client, "retr", "big.bin", fx.big_size)
+    return {"retr_mbs": fx.big_size / MB / r["secs"], "retr_cpu": cpu}
+
+
+def stor_big(srv, fx, client):
+    """STOR of big.bin's bytes (sendfile from the page cache) to up/."""
+    try:
+        r, cpu = _timed_transfer(srv, client, "stor", "up/big.up", fx.path("big.bin"))
+        size = os.stat(fx.path("up", "big.up")).st_size
+    finally:
+        fx.clear_uploads()
+    if size != fx.big_size:
+        raise FtpError(f"STOR: {size} bytes on disk, expected {fx.big_size}")
+    return {"stor_mbs": fx.big_size / MB / r["secs"], "stor_cpu": cpu}
+
+
+def small_files(srv, fx, client):
+    """In one session: STOR then RETR `fx.small_files` files of 4 KiB, each
+    with its own PASV; files per second for each direction."""
+    n = fx.small_files
+    try:
+        run = Run(client, srv, "small", n)
+        r = run.result()
+        run.wait()
+        stored = [os.stat(fx.path("up", f)).st_size for f in os.listdir(fx.path("up"))]
+    finally:
+        fx.clear_uploads()
+    if len(stored) != n or any(s != SMALL for s in stored):
+        raise FtpError(f"STOR: {len(stored)} files of {n} arrived, or short")
+    return {"small_stor": n / r["stor_secs"], "small_retr": n / r["retr_secs"]}
+
+
+def listings(srv, fx, client):
+    """LIST and MLSD of dir10k in TYPE A, in one session: milliseconds;
+    MLSD is None when the server does not implement it."""
+    run = Run(client, srv, "list", "dir10k")
+    r = run.result()
+    run.wait()
+    for verb in ("list", "mlsd"):
+        got = r[f"{verb}_entries"]
+        if got is not None and got < fx.list_entries:
+            raise FtpError(f"{verb.upper()}: {got:.0f} entries listed of {fx.list_entries}")
+    return {"list_ms": r["list_ms"], "mlsd_ms": r["mlsd_ms"]}
+
+
+def idle_pss(srv, fx, client, count, conc=32):
+    """Opens `count` logged-in sessions, then sums the Pss of the session
+    processes: KiB per session. (Control traffic only: Python.)"""
+    before = srv.sessions()
+    conns, errors, lock = [], [], threading.Lock()
+    todo = iter(range(count))
+
+    def worker():
+        while True:
+            with lock:
+                if next(todo, None) is None:
+                    return
+            try:
+                c = Ftp(srv.addr)
+                c.login(USER, PASSWORD)
+            except (OSError, FtpError) as e:
+                errors.append(e)
+                return
+            with lock:
+                conns.append(c)
+
+    threads = [threading.Thread(target=worker) for _ in range(conc)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise FtpError(f"{len(errors)} sessions failed to log in: {errors[0]}")
+        time.sleep(0.5)  # let every session reach its idle read
+        pids = srv.sessions() - before
+        total = sum(p for p in map(procstat.pss_kib, pids) if p is not None)
+    finally:
+        for c in conns:
+            c.close()
+    srv.settle()
+    return {"pss_kib": total / count, "procs_per_session": len(pids) / count}
