@@ -7,7 +7,7 @@ use std::os::fd::AsFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 
-use nix::dir::Dir;
+use nix::dir::{Dir, Type};
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstatat};
@@ -63,6 +63,9 @@ impl From<FileStat> for Stat {
 pub struct DirList {
     dir: Dir,
     pub names: Vec<Vec<u8>>,
+    /// Each name's type as getdents told it (`None`: unknown), in step
+    /// with `names` until they are sorted.
+    pub types: Vec<Option<Type>>,
 }
 
 /// Directories larger than this many entries are listed only this far
@@ -77,14 +80,16 @@ impl DirList {
             Mode::empty(),
         )?;
         let mut names = Vec::new();
+        let mut types = Vec::new();
         for entry in dir.iter() {
             let Ok(entry) = entry else { break };
             if names.len() >= MAX_DIR_ENTRIES {
                 break;
             }
             names.push(entry.file_name().to_bytes().to_vec());
+            types.push(entry.file_type());
         }
-        Ok(DirList { dir, names })
+        Ok(DirList { dir, names, types })
     }
 
     /// lstat of an entry.

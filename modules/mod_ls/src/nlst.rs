@@ -7,6 +7,8 @@
 //! `-1` drops the prefix); broken symlinks are left out; a glob's matches
 //! come in reverse directory order; errors (`450`) come before any `150`.
 
+use nix::dir::Type;
+
 use crate::engine::Engine;
 use crate::fnmatch::is_pattern;
 use crate::fsx::{self, DirList};
@@ -60,8 +62,13 @@ impl Engine<'_, '_> {
         {
             dl.names.sort_unstable();
         }
+        let sorted = self
+            .env
+            .list_options
+            .as_ref()
+            .is_some_and(|l| l.sorted_nlst);
         let names = std::mem::take(&mut dl.names);
-        for p in &names {
+        for (i, p) in names.iter().enumerate() {
             if self.failed {
                 break;
             }
@@ -69,8 +76,15 @@ impl Engine<'_, '_> {
                 continue;
             }
             // Only names that resolve are listed (a broken link is not);
-            // a symlink's target decides.
-            if dl.stat(p).is_err() {
+            // getdents' type spares the stat of anything but a symlink.
+            let known = !sorted
+                && dl
+                    .types
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|t| t != Type::Symlink);
+            if !known && dl.stat(p).is_err() {
                 continue;
             }
             if curdir || self.flags.one {
