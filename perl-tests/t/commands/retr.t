@@ -1,0 +1,203 @@
+# RETR (spec commands.md 2.4; logs.md 2 for the xferlog line). Replies are
+# 1.3.8's, measured through the compat shim.
+use strict;
+use warnings;
+use Cwd qw(realpath);
+use FindBin;
+use lib "$FindBin::Bin/../../lib";
+use Test::More;
+use ProFTPD::TestServer;
+
+# --- transfer helpers (each transfer test file carries this copy) ---
+use IO::Select;
+use IO::Socket::INET;
+use Time::HiRes qw(time);
+
+# PASV on the raw control connection $c, then connect to it.
+sub data_conn {
+    my ($c) = @_;
+    my $r = $c->cmd('PASV') // '';
+    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: $r";
+    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
+        Proto => 'tcp', Timeout => 5) or die "data connect: $!";
+    binmode $d;
+    return $d;
+}
+
+# Everything the server sends on $d until it closes (at most 5 s).
+sub slurp {
+    my ($d) = @_;
+    my ($data, $sel, $deadline) = ('', IO::Select->new($d), time + 5);
+    while ((my $left = $deadline - time) > 0) {
+        last unless $sel->can_read($left);
+        my $n = sysread($d, my $buf, 65536);
+        last unless $n;
+        $data .= $buf;
+    }
+    return $data;
+}
+
+# A download: (150 reply, data, final reply); without a 150, (reply).
+sub retr {
+    my ($c, $line) = @_;
+    my $d = data_conn($c);
+    my $r = $c->cmd($line);
+    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
+    my $data = slurp($d);
+    close $d;
+    return ($r, $data, $c->reply);
+}
+
+# An upload of $bytes: (150 reply, final reply); without a 150, (reply).
+sub stor {
+    my ($c, $line, $bytes) = @_;
+    my $d = data_conn($c);
+    my $r = $c->cmd($line);
+    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
+    local $SIG{PIPE} = 'IGNORE';
+    my $off = 0;
+    while ($off < length $bytes) {
+        my $n = syswrite($d, $bytes, length($bytes) - $off, $off);
+        last unless $n;
+        $off += $n;
+    }
+    close $d;
+    return ($r, $c->reply);
+}
+
+sub put_file {
+    my ($path, $bytes, $mode) = @_;
+    open(my $fh, '>', $path) or die "$path: $!";
+    binmode $fh;
+    print {$fh} $bytes;
+    close $fh;
+    chmod $mode, $path if defined $mode;
+    chown 65534, 65534, $path if ProFTPD::TestServer::is_root();
+}
+
+sub get_file {
+    my ($path) = @_;
+    open(my $fh, '<', $path) or return undef;
+    binmode $fh;
+    local $/;
+    my $t = <$fh>;
+    close $fh;
+    return $t;
+}
+
+sub login {
+    my ($srv) = @_;
+    my $c = $srv->raw;
+    $c->banner;
+    $c->login('demo', 'demo');
+    return $c;
+}
+# --- end of transfer helpers ---
+
+
+my $srv = ProFTPD::TestServer->demo(config => "TransferLog {dir}/xfer.log\n");
+my $home = realpath($srv->home('demo'));
+put_file("$home/a.txt", "hello\nworld\n");
+put_file("$home/one", "x");
+put_file("$home/empty", '');
+put_file("$home/a b.txt", "0123456789\n");
+mkdir "$home/d";
+symlink 'a.txt', "$home/link";
+
+my $c = $srv->raw;
+$c->banner;
+is($c->cmd('RETR a.txt'), "530 Please login with USER and PASS\r\n", 'before login');
+$c->login('demo', 'demo');
+
+is_deeply([retr($c, 'RETR a.txt')],
+    ["150 Opening ASCII mode data connection for a.txt (12 bytes)\r\n",
+     "hello\r\nworld\r\n", "226 Transfer complete\r\n"], 'ASCII (the default): LF becomes CRLF');
+is($c->cmd('TYPE I'), "200 Type set to I\r\n", 'TYPE I');
+is_deeply([retr($c, 'RETR a.txt')],
+    ["150 Opening BINARY mode data connection for a.txt (12 bytes)\r\n",
+     "hello\nworld\n", "226 Transfer complete\r\n"], 'binary');
+is((retr($c, 'RETR one'))[0], "150 Opening BINARY mode data connection for one (1 byte)\r\n",
+    'one byte (measured)');
+is_deeply([retr($c, 'RETR empty')],
+    ["150 Opening BINARY mode data connection for empty\r\n", '', "226 Transfer complete\r\n"],
+    'empty file: no size in the 150 (measured)');
+is_deeply([retr($c, 'RETR d/../a.txt')],
+    ["150 Opening BINARY mode data connection for d/../a.txt (12 bytes)\r\n",
+     "hello\nworld\n", "226 Transfer complete\r\n"], 'the 150 names the argument as sent');
+is((retr($c, "RETR $home/a.txt"))[1], "hello\nworld\n", 'absolute path');
+is((retr($c, 'RETR link'))[1], "hello\nworld\n", 'a symlink is followed');
+
+is($c->cmd('RETR'), "500 'RETR' not understood\r\n", 'no argument');
+is((retr($c, 'RETR nope'))[0], "550 nope: No such file or directory\r\n", 'missing file');
+is((retr($c, 'RETR d'))[0], "550 d: Not a regular file\r\n", 'a directory');
+is((retr($c, 'RETR  a.txt'))[0], "550  a.txt: No such file or directory\r\n",
+    'the argument starts after one space (measured)');
+
+# REST: the next transfer only.
+is($c->cmd('REST 3'), "350 Restarting at 3. Send STORE or RETRIEVE to initiate transfer\r\n", 'REST');
+is_deeply([retr($c, 'RETR a.txt')],
+    ["150 Opening BINARY mode data connection for a.txt (9 bytes)\r\n",
+     "lo\nworld\n", "226 Transfer complete\r\n"], 'REST 3: the rest of the file');
+is((retr($c, 'RETR a.txt'))[1], "hello\nworld\n", 'used up');
+$c->cmd('REST 12');
+is_deeply([retr($c, 'RETR a.txt')],
+    ["150 Opening BINARY mode data connection for a.txt\r\n", '', "226 Transfer complete\r\n"],
+    'REST equal to the size (measured)');
+$c->cmd('REST 13');
+is((retr($c, 'RETR a.txt'))[0], "554 REST: invalid a.txt argument\r\n", 'REST beyond the end (measured)');
+is((retr($c, 'RETR a.txt'))[1], "hello\nworld\n", 'the failed RETR used the REST up');
+$c->cmd('REST 3');
+is((retr($c, 'RETR nope'))[0], "550 nope: No such file or directory\r\n", 'REST then a missing file');
+is((retr($c, 'RETR a.txt'))[1], "hello\nworld\n", 'that used it up too (measured)');
+
+# No data connection: PORT to a closed port.
+my $closed = ProFTPD::TestServer::free_port();
+my $p = sprintf('127,0,0,1,%d,%d', $closed >> 8, $closed & 255);
+is($c->cmd("PORT $p"), "200 PORT command successful\r\n", 'PORT');
+is($c->cmd('RETR a b.txt'), "425 Unable to build data connection: Connection refused\r\n", 'no data connection: 425');
+
+is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
+$srv->stop;
+
+# xferlog: file-side bytes, real path with spaces as _, c or i.
+my @log = map { (split / /, $_, 6)[5] } split /\n/, (get_file($srv->dir . '/xfer.log') // '');
+like($log[0], qr{^0 \S+ 12 \Q$home\E/a\.txt a _ o r demo ftp 0 \* c$}, 'xferlog: ASCII RETR logs file bytes');
+like($log[1], qr{^0 \S+ 12 \Q$home\E/a\.txt b _ o r demo ftp 0 \* c$}, 'xferlog: binary');
+like($log[-1], qr{^0 \S+ 0 \Q$home\E/a_b\.txt b _ o r demo ftp 0 \* i$}, 'xferlog: the 425 is logged incomplete');
+like($log[6], qr{^0 \S+ 12 \Q$home\E/a\.txt b _ o }, 'xferlog: a symlink is logged as its target');
+like(get_file($srv->dir . '/xfer.log'),
+    qr{^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} }, 'xferlog: ctime-style time');
+
+# Settings: AllowRetrieveRestart off, MaxRetrieveFileSize.
+$srv = ProFTPD::TestServer->demo(config => "AllowRetrieveRestart off\n"
+    . "MaxRetrieveFileSize 5 B\nTransferLog NONE\n");
+$home = realpath($srv->home('demo'));
+put_file("$home/big", '0123456789');
+put_file("$home/small", '01234');
+$c = login($srv);
+$c->cmd('TYPE I');
+$c->cmd('REST 2');
+is((retr($c, 'RETR small'))[0], "451 small: Restart not permitted, try again\r\n",
+    'AllowRetrieveRestart off');
+is((retr($c, 'RETR small'))[1], '01234', 'MaxRetrieveFileSize: at the limit');
+is_deeply([retr($c, 'RETR big')],
+    ["150 Opening BINARY mode data connection for big (10 bytes)\r\n", '',
+     "426 Transfer aborted. Operation not permitted\r\n"],
+    'MaxRetrieveFileSize: refused after the 150 (measured)');
+is($c->cmd('NOOP'), "200 NOOP command successful\r\n", 'the session goes on');
+
+# The client closes the data connection early.
+$srv->stop;
+$srv = ProFTPD::TestServer->demo(config => "TransferLog NONE\n");
+$home = realpath($srv->home('demo'));
+put_file("$home/huge", 'x' x (64 * 1024 * 1024));
+$c = login($srv);
+$c->cmd('TYPE I');
+my $d = data_conn($c);
+is($c->cmd('RETR huge'), "150 Opening BINARY mode data connection for huge (67108864 bytes)\r\n",
+    'a big RETR');
+sysread($d, my $buf, 1000);
+close $d;
+is($c->reply(10), "426 Transfer aborted. Data connection closed\r\n", 'client closed the data connection');
+is($c->cmd('NOOP'), "200 NOOP command successful\r\n", 'the session goes on');
+done_testing;
