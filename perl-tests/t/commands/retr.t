@@ -200,4 +200,41 @@ sysread($d, my $buf, 1000);
 close $d;
 is($c->reply(10), "426 Transfer aborted. Data connection closed\r\n", 'client closed the data connection');
 is($c->cmd('NOOP'), "200 NOOP command successful\r\n", 'the session goes on');
+
+# Another process truncates the file mid-send: the transfer ends early,
+# not in error (measured).
+$d = data_conn($c);
+is($c->cmd('RETR huge'), "150 Opening BINARY mode data connection for huge (67108864 bytes)\r\n",
+    'RETR again');
+sysread($d, $buf, 1000);
+truncate("$home/huge", 0);
+my $rest = slurp($d);
+close $d;
+is($c->reply(10), "226 Transfer complete\r\n", 'truncated mid-send: 226');
+ok(1000 + length($rest) < 64 * 1024 * 1024, 'short');
+$srv->stop;
+
+# A chroot (root): no way out, and xferlog shows the real path.
+SKIP: {
+    skip 'needs root (DefaultRoot)', 8 unless ProFTPD::TestServer::is_root();
+    $srv = ProFTPD::TestServer->demo(config => "DefaultRoot ~\nTransferLog {dir}/xfer.log\n");
+    $home = realpath($srv->home('demo'));
+    put_file("$home/f", 'inside');
+    symlink '/etc/passwd', "$home/out";
+    $c = login($srv);
+    is($c->cmd('PWD'), "257 \"/\" is the current directory\r\n", 'chrooted');
+    is((retr($c, 'RETR ../../../../../etc/passwd'))[0],
+        "550 ../../../../../etc/passwd: No such file or directory\r\n", '.. stops at the root');
+    is((retr($c, 'RETR /etc/passwd'))[0], "550 /etc/passwd: No such file or directory\r\n",
+        'absolute paths are inside the root');
+    is((retr($c, 'RETR out'))[0], "550 out: Not a regular file\r\n",
+        'a symlink out of the root is dangling there (measured)');
+    is((stor($c, 'STOR ../../escape', 'x'))[1], "226 Transfer complete\r\n", 'STOR ../../escape');
+    ok(-e "$home/escape", 'lands inside the root');
+    is((retr($c, 'RETR f'))[1], 'inside', 'RETR inside');
+    $c->cmd('QUIT');
+    $srv->stop;
+    like(get_file($srv->dir . '/xfer.log') // '', qr{ 6 \Q$home\E/f a _ o r demo ftp 0 \* c\n\z},
+        'xferlog: the path outside the chroot');
+}
 done_testing;

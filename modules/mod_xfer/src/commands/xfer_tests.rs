@@ -72,7 +72,9 @@ fn retr_errors() {
     let mut s = session();
     let dir = in_temp_dir(&mut s);
     fs::create_dir(dir.path().join("d")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/x", dir.path().join("dangling")).unwrap();
     let table: &[(&str, &str)] = &[
+        ("RETR dangling", "550 dangling: Not a regular file\r\n"),
         ("RETR", "500 'RETR' not understood\r\n"),
         ("RETR ", "500 'RETR' not understood\r\n"),
         ("RETR nope", "550 nope: No such file or directory\r\n"),
