@@ -41,7 +41,7 @@ sub has_utf8_feat { scalar grep { $_ eq ' UTF8' } split /\r\n/, $_[0]->cmd('FEAT
     is($c->cmd($_->[0]), $_->[1], $_->[2]) for @table;
     $c->login('demo', 'demo');
     is($c->cmd('OPTS UTF8 OFF'), "200 UTF8 set to off\r\n", 'after login');
-    is($c->cmd("CWD \xff"), "550 \xff: No such file or directory\r\n",
+    is($c->cmd("CWD \xfe"), "550 \xfe: No such file or directory\r\n",
         'no check of path bytes by default');
 }
 
@@ -72,20 +72,20 @@ sub has_utf8_feat { scalar grep { $_ eq ' UTF8' } split /\r\n/, $_[0]->cmd('FEAT
     my ($srv, $c) = server(lang => 'C', config => "LangOptions RequireValidEncoding\n");
     $c->login('demo', 'demo');
     my @table = (
-        ["CWD \xff", "550 \xff: Illegal character sequence in filename\r\n", 'CWD invalid UTF-8'],
+        ["CWD \xfe", "550 \xfe: Illegal character sequence in filename\r\n", 'CWD invalid UTF-8'],
         ["MKD \xc3\xa9", "550 \xc3\xa9: Illegal character sequence in filename\r\n",
             'MKD of a non-ASCII name'],
-        ["MLST \xff", "550 \xff: Illegal character sequence in filename\r\n", 'MLST'],
-        ["DELE \xff", "550 \xff: Illegal character sequence in filename\r\n", 'DELE'],
-        ["RNFR \xff", "550 \xff: Illegal character sequence in filename\r\n", 'RNFR'],
-        ["MFMT 20200101000000 \xff", "550 \xff: Illegal character sequence in filename\r\n",
+        ["MLST \xfe", "550 \xfe: Illegal character sequence in filename\r\n", 'MLST'],
+        ["DELE \xfe", "550 \xfe: Illegal character sequence in filename\r\n", 'DELE'],
+        ["RNFR \xfe", "550 \xfe: Illegal character sequence in filename\r\n", 'RNFR'],
+        ["MFMT 20200101000000 \xfe", "550 \xfe: Illegal character sequence in filename\r\n",
             'MFMT names its path'],
-        ["SIZE \xff", "550 SIZE not allowed in ASCII mode\r\n", 'SIZE in ASCII mode refuses first'],
+        ["SIZE \xfe", "550 SIZE not allowed in ASCII mode\r\n", 'SIZE in ASCII mode refuses first'],
         ['CWD plain', "550 plain: No such file or directory\r\n", 'ASCII passes'],
         ['OPTS UTF8 OFF', "200 UTF8 set to off\r\n", 'encoding off'],
-        ["MLST \xff", "550 '\xff' cannot be listed\r\n", 'then nothing is checked'],
+        ["MLST \xfe", "550 '\xfe' cannot be listed\r\n", 'then nothing is checked'],
         ['OPTS UTF8 ON', "200 UTF8 set to on\r\n", 'encoding on'],
-        ["MLST \xff", "550 \xff: Illegal character sequence in filename\r\n", 'checked again'],
+        ["MLST \xfe", "550 \xfe: Illegal character sequence in filename\r\n", 'checked again'],
     );
     is($c->cmd($_->[0]), $_->[1], $_->[2]) for @table;
 }
@@ -95,6 +95,6 @@ sub has_utf8_feat { scalar grep { $_ eq ' UTF8' } split /\r\n/, $_[0]->cmd('FEAT
     # nothing is converted and nothing is refused.
     my ($srv, $c) = server(lang => 'C.UTF-8', config => "LangOptions RequireValidEncoding\n");
     $c->login('demo', 'demo');
-    is($c->cmd("CWD \xff"), "550 \xff: No such file or directory\r\n", 'UTF-8 locale: no check');
+    is($c->cmd("CWD \xfe"), "550 \xfe: No such file or directory\r\n", 'UTF-8 locale: no check');
 }
 done_testing;
