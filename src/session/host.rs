@@ -5,19 +5,22 @@ use std::io::{self, Write};
 use std::net::TcpStream;
 use std::os::fd::AsFd;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use proftpd_api::data::{DataSource, Direction, ListenRequest, XferEnd, XferOptions, XferOutcome};
+use proftpd_api::data::{DataSource, Direction, ListenRequest, XferOptions, XferOutcome};
 use proftpd_api::reply::{MultilineStyle, ReplyLine, format_reply};
 use proftpd_api::session::{HostError, Identity, Session, SessionHost, Shadow, Timer};
 
-use super::timers::Timers;
+use super::End;
+use super::control::ControlIo;
+use super::data::DataChannel;
+use super::timers::{self, Timers};
 
-/// How long one write may wait for the client to make room (ms): a client
-/// that stops reading for this long is gone.
-const WRITE_WAIT_MS: u16 = 30_000;
+/// How long one reply may take to leave (the whole reply, not each
+/// write): a client that reads too slowly for this long is gone.
+const WRITE_WAIT: Duration = Duration::from_secs(30);
 
 /// How long a closing session keeps reading what the client still sends,
 /// so that its last reply is not destroyed by a reset (ms).
@@ -27,7 +30,8 @@ const LINGER_MAX_BYTES: usize = 1 << 20;
 
 /// The runtime's side of a session.
 pub struct Host {
-    /// The control connection (non-blocking; writes wait with poll(2)).
+    /// The control connection's write side (non-blocking; writes wait with
+    /// poll(2)).
     control: TcpStream,
     /// The multi-line style of the session, copied before each dispatch.
     pub multiline: MultilineStyle,
@@ -37,6 +41,20 @@ pub struct Host {
     pub pending_events: Vec<(String, String)>,
     /// Set when a write failed: the session must end.
     pub broken: bool,
+    /// Why the session must end, found while a handler was running (a
+    /// signal, a timer or a stall during a transfer, a closed control
+    /// connection); the loop ends the session once the handler returns.
+    pub(crate) end: Option<End>,
+    /// Nothing more is written to the client: a stalled transfer ends the
+    /// session at once, with no reply (observed on 1.3.8).
+    pub silenced: bool,
+    /// The control connection's read side, signals and poll; `None` until
+    /// the session loop starts (module `sess_init`s, the banner).
+    pub io: Option<ControlIo>,
+    /// The data connection: PASV/PORT setup, the open socket, buffers.
+    pub(super) data: DataChannel,
+    /// Whether TimeoutNoTransfer was armed after the login.
+    pub no_transfer_armed: bool,
 }
 
 impl Host {
@@ -47,31 +65,32 @@ impl Host {
             timers: Timers::default(),
             pending_events: Vec::new(),
             broken: false,
+            end: None,
+            silenced: false,
+            io: None,
+            data: DataChannel::default(),
+            no_transfer_armed: false,
         }
     }
 
     /// Writes bytes to the client, waiting for room when the socket is
-    /// full; marks the session broken on failure.
+    /// full; marks the session broken on failure. The whole write gets one
+    /// deadline ([`WRITE_WAIT`]), and the wait also wakes for SIGTERM and
+    /// the session's timers, so a client that reads slowly cannot hold the
+    /// session past them.
     pub fn write(&mut self, mut data: &[u8]) {
+        if self.silenced {
+            return;
+        }
+        let deadline = Instant::now() + WRITE_WAIT;
         while !data.is_empty() && !self.broken {
             match self.control.write(data) {
                 Ok(0) => self.broken = true,
                 Ok(n) => data = &data[n..],
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    let mut fds = [PollFd::new(self.control.as_fd(), PollFlags::POLLOUT)];
-                    match poll(&mut fds, PollTimeout::from(WRITE_WAIT_MS)) {
-                        Ok(0) => {
-                            log::info!(
-                                "client stopped reading replies, closing control connection"
-                            );
-                            self.broken = true;
-                        }
-                        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-                        Err(e) => {
-                            log::debug!("poll on control connection: {e}");
-                            self.broken = true;
-                        }
+                    if !self.wait_writable(deadline) {
+                        self.broken = true;
                     }
                 }
                 Err(e) => {
@@ -80,6 +99,72 @@ impl Host {
                 }
             }
         }
+    }
+
+    /// Waits until the control socket takes more bytes; `false` when the
+    /// deadline passed, a timer expired or SIGTERM arrived first.
+    fn wait_writable(&mut self, deadline: Instant) -> bool {
+        loop {
+            let now = Instant::now();
+            let left = deadline.saturating_duration_since(now);
+            if left.is_zero() {
+                log::info!("client stopped reading replies, closing control connection");
+                return false;
+            }
+            let timer = self.timers.poll_timeout(now);
+            if timer == Some(Duration::ZERO) {
+                log::info!("a timer expired while the client was not reading replies");
+                return false;
+            }
+            let wait = timer.map_or(left, |t| t.min(left));
+            let ms = u16::try_from(wait.as_millis().max(1)).unwrap_or(u16::MAX);
+            let (out_ready, io_ready) = {
+                let mut fds = vec![PollFd::new(self.control.as_fd(), PollFlags::POLLOUT)];
+                if let Some(io) = self.io.as_ref() {
+                    fds.push(PollFd::new(io.poll_as_fd(), PollFlags::POLLIN));
+                }
+                match poll(&mut fds, PollTimeout::from(ms)) {
+                    Ok(_) => {}
+                    Err(nix::errno::Errno::EINTR) => continue,
+                    Err(e) => {
+                        log::debug!("poll on control connection: {e}");
+                        return false;
+                    }
+                }
+                let ready = |fd: &PollFd| fd.revents().is_some_and(|r| !r.is_empty());
+                (ready(&fds[0]), fds.get(1).is_some_and(ready))
+            };
+            if let Some(io) = self.io.as_mut().filter(|_| io_ready) {
+                if let Err(e) = io.poll_once(Some(Duration::ZERO)) {
+                    log::debug!("poll: {e}");
+                    return false;
+                }
+                if io.term {
+                    self.end.get_or_insert(End::Signal(nix::libc::SIGTERM));
+                    return false;
+                }
+            }
+            if out_ready {
+                return true;
+            }
+        }
+    }
+
+    /// Sends the 421 of the earliest expired timer and tells its listeners;
+    /// returns whether one had expired (the session must then end).
+    pub fn fire_expired_timer(&mut self, session: &mut Session) -> bool {
+        let Some((timer, secs)) = self.timers.expired(Instant::now()) else {
+            return false;
+        };
+        let (text, event) = timers::timeout_reply(timer, secs);
+        log::info!("Client session {text}");
+        self.send(&[ReplyLine {
+            code: 421,
+            text: text.into(),
+        }]);
+        super::events::deliver(session, event, "");
+        self.end.get_or_insert(End::Timeout);
+        true
     }
 
     /// Ends the connection so that the last reply reaches the client.
@@ -162,43 +247,49 @@ impl SessionHost for Host {
             .push((event.to_string(), arg.to_string()));
     }
 
-    // The data channel lands with src/session/data.rs (issue 3); until
-    // then every data command fails cleanly with 425.
-    fn data_listen(&mut self, _req: &ListenRequest) -> io::Result<std::net::SocketAddr> {
-        Err(io::Error::from(io::ErrorKind::Unsupported))
+    fn data_listen(&mut self, req: &ListenRequest) -> io::Result<std::net::SocketAddr> {
+        self.listen(req)
     }
-    fn data_set_active(&mut self, _target: std::net::SocketAddr) {}
+
+    fn data_set_active(&mut self, target: std::net::SocketAddr) {
+        self.set_active(target);
+    }
+
     fn data_pending(&self) -> bool {
-        false
+        self.data.pending()
     }
-    fn data_clear(&mut self) {}
-    fn data_open(&mut self, _session: &mut Session, _dir: Direction) -> io::Result<()> {
-        Err(io::Error::from(io::ErrorKind::Unsupported))
+
+    fn data_clear(&mut self) {
+        self.clear_setup();
     }
+
+    fn data_open(&mut self, session: &mut Session, dir: Direction) -> io::Result<()> {
+        self.open(session, dir)
+    }
+
     fn data_write(
         &mut self,
-        _session: &mut Session,
-        _src: DataSource<'_>,
-        _opts: &XferOptions,
+        session: &mut Session,
+        src: DataSource<'_>,
+        opts: &XferOptions,
     ) -> XferOutcome {
-        XferOutcome {
-            stats: Default::default(),
-            end: XferEnd::PeerClosed,
-        }
+        self.send_data(session, src, opts)
     }
+
     fn data_read(
         &mut self,
-        _session: &mut Session,
-        _file: &mut std::fs::File,
-        _opts: &XferOptions,
+        session: &mut Session,
+        file: &mut std::fs::File,
+        opts: &XferOptions,
     ) -> XferOutcome {
-        XferOutcome {
-            stats: Default::default(),
-            end: XferEnd::PeerClosed,
-        }
+        self.receive_data(session, file, opts)
     }
-    fn data_close(&mut self) {}
+
+    fn data_close(&mut self) {
+        self.close_data();
+    }
+
     fn data_abort(&mut self) -> bool {
-        false
+        self.abort_data()
     }
 }

@@ -9,6 +9,8 @@
 //! The process is a fresh fork of the master: everything here is created
 //! anew (Poll, signal registrations); nothing of the master's is touched.
 
+pub mod control;
+mod data;
 pub mod dispatch;
 pub mod events;
 pub mod host;
@@ -17,14 +19,10 @@ pub mod reader;
 pub mod server;
 pub mod timers;
 
-use std::io::{self, Read};
+use std::io;
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use mio::{Events, Interest, Poll, Token};
-use signal_hook::consts::{SIGHUP, SIGTERM, SIGUSR1};
-use signal_hook_mio::v1_0::Signals;
 
 use proftpd_api::config::ConfigTree;
 use proftpd_api::log_target;
@@ -34,9 +32,10 @@ use proftpd_api::session::{CapsPolicy, Disconnect, Session, Timer};
 
 use mod_core::keys::{COMMAND_BUFFER_SIZE, GROUP, TIMEOUT_IDLE, UMASK, USE_REVERSE_DNS, USER};
 
+use control::{ControlIo, Item};
 use dispatch::Outcome;
 use host::Host;
-use reader::{LineReader, MAX_TOO_LONG, ReadEvent};
+use reader::{MAX_TOO_LONG, ReadEvent};
 
 /// Everything a session child starts from.
 pub struct SessionStart {
@@ -46,20 +45,15 @@ pub struct SessionStart {
     pub control: TcpStream,
 }
 
-const CONTROL: Token = Token(0);
-const SIGNALS: Token = Token(1);
-
 /// ProFTPD's default `TimeoutIdle`.
 const DEFAULT_TIMEOUT_IDLE: u32 = 600;
-/// Bytes read from the control socket at a time.
-const READ_CHUNK: usize = 16 * 1024;
 /// The pause after each over-long command chunk (ProFTPD sleeps 250 ms,
 /// which slows a client that floods the control channel).
 const TOO_LONG_PAUSE: Duration = Duration::from_millis(250);
 
 /// Why the loop stopped.
 #[derive(Debug)]
-enum End {
+pub(crate) enum End {
     /// The client closed, or a write failed.
     Eof,
     /// QUIT or a module's disconnect.
@@ -70,6 +64,9 @@ enum End {
     Signal(i32),
     /// The client spoke another protocol, or sent too many over-long lines.
     Refused,
+    /// TimeoutStalled during a data transfer (or while waiting for the
+    /// data connection): logged, no reply.
+    Stalled,
 }
 
 /// Runs one session to its end; returns the process exit status.
@@ -194,6 +191,7 @@ fn finish(session: &mut Session, host: &mut Host, end: End) -> i32 {
         End::Disconnect(Disconnect::Fatal(msg)) => log::error!("{msg}"),
         End::Disconnect(Disconnect::MaxLoginAttempts) => {}
         End::Signal(sig) => log::info!("session ended by signal {sig}"),
+        End::Stalled => session.replies.clear(),
         _ => {}
     }
     flush(session, host, false);
@@ -301,145 +299,69 @@ fn deliver_events(session: &mut Session, host: &mut Host) {
 
 /// The mio loop; returns why the session ended.
 fn serve(session: &mut Session, host: &mut Host, control: TcpStream) -> io::Result<End> {
-    control.set_nonblocking(true)?;
-    let mut stream = mio::net::TcpStream::from_std(control);
-    let mut poll = Poll::new()?;
-    poll.registry()
-        .register(&mut stream, CONTROL, Interest::READABLE)?;
-    let mut signals = Signals::new([SIGTERM, SIGUSR1, SIGHUP])?;
-    poll.registry()
-        .register(&mut signals, SIGNALS, Interest::READABLE)?;
-
     let buffer_size = session
         .server_get(&COMMAND_BUFFER_SIZE)
         .copied()
         .unwrap_or(reader::DEFAULT_BUFFER_SIZE);
-    let mut control = Control {
-        stream,
-        reader: LineReader::new(buffer_size),
-        too_long: 0,
-        buf: vec![0u8; READ_CHUNK],
-    };
-    let mut events = Events::with_capacity(8);
-    // Input may remain unread after a bounded turn of reading: then poll
-    // only looks for signals and the control socket is read again at once.
-    let mut input_pending = false;
+    host.io = Some(ControlIo::new(control, buffer_size, true)?);
 
     loop {
-        let timeout = if input_pending {
+        // Input already read is handled first, in order; the queue holds
+        // at most one bounded read turn (or what a data phase gave back).
+        while let Some(item) = host.io.as_mut().and_then(|io| io.queue.pop_front()) {
+            if let Some(end) = handle_item(session, host, item) {
+                return Ok(end);
+            }
+        }
+        let Some(io) = host.io.as_mut() else {
+            return Ok(End::Eof);
+        };
+        if io.eof {
+            return Ok(End::Eof);
+        }
+        let timeout = if io.readable {
             Some(Duration::ZERO)
         } else {
             host.timers.poll_timeout(Instant::now())
         };
-        if let Err(e) = poll.poll(&mut events, timeout) {
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(e);
+        io.poll_once(timeout)?;
+        if io.term {
+            return Ok(End::Signal(nix::libc::SIGTERM));
         }
-        let mut readable = input_pending;
-        for ev in events.iter() {
-            match ev.token() {
-                SIGNALS => {
-                    for sig in signals.pending() {
-                        match sig {
-                            SIGTERM => return Ok(End::Signal(sig)),
-                            // SIGUSR1 asks the session to look at
-                            // /etc/shutmsg (ftpshut); with no shutdown
-                            // pending 1.3.8 carries on (observed), and so
-                            // do we until the shutmsg check exists.
-                            SIGUSR1 => log::debug!("SIGUSR1: no shutdown pending"),
-                            _ => {} // SIGHUP: sessions ignore it.
-                        }
-                    }
-                }
-                CONTROL => readable = true,
-                _ => {}
-            }
+        if io.readable {
+            let mut into = std::mem::take(&mut io.queue);
+            io.read_turn(&mut into);
+            io.queue = into;
         }
-        if readable {
-            match control.read_turn(session, host) {
-                Ok(more) => input_pending = more,
-                Err(end) => return Ok(end),
-            }
-        }
-        let now = Instant::now();
-        if let Some((timer, secs)) = host.timers.expired(now) {
-            let (text, event) = timers::timeout_reply(timer, secs);
-            log::info!("Client session {text}");
-            host.send(&[ReplyLine {
-                code: 421,
-                text: text.into(),
-            }]);
-            events::deliver(session, event, "");
-            return Ok(End::Timeout);
+        if host.fire_expired_timer(session) {
+            return Ok(host.end.take().unwrap_or(End::Timeout));
         }
     }
 }
 
-/// Chunks read from the control socket per loop turn. The socket is
-/// edge-triggered, so a turn would otherwise read until it is empty: a
-/// client that keeps it full (a stream of NOOPs) would starve the timers
-/// (TimeoutLogin, TimeoutSession) and SIGTERM, which are only looked at
-/// between turns.
-const READS_PER_TURN: usize = 4;
-
-/// The control connection's read side and line state.
-struct Control {
-    stream: mio::net::TcpStream,
-    reader: LineReader,
-    /// Over-long chunks since the last good line.
-    too_long: u32,
-    buf: Vec<u8>,
-}
-
-impl Control {
-    /// Reads and handles up to [`READS_PER_TURN`] chunks. `Ok(true)` when
-    /// the socket may still hold input (it was not read empty); `Err` ends
-    /// the session.
-    fn read_turn(&mut self, session: &mut Session, host: &mut Host) -> Result<bool, End> {
-        for _ in 0..READS_PER_TURN {
-            let n = match self.stream.read(&mut self.buf) {
-                Ok(0) => return Err(End::Eof),
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    log::debug!("reading the control connection: {e}");
-                    return Err(End::Eof);
-                }
-            };
-            let mut input = &self.buf[..n];
-            while let Some(ev) = self.reader.next_event(&mut input) {
-                let telnet = self.reader.take_telnet_replies();
-                if !telnet.is_empty() {
-                    host.write(&telnet);
-                }
-                match ev {
-                    ReadEvent::TooLong { ended } => {
-                        self.too_long += 1;
-                        if ended {
-                            log::warn!("client sent too-long command, ignoring");
-                        }
-                        std::thread::sleep(TOO_LONG_PAUSE);
-                        if self.too_long > MAX_TOO_LONG {
-                            return Err(End::Refused);
-                        }
-                    }
-                    ReadEvent::Line(line) => {
-                        self.too_long = 0;
-                        if let Some(end) = handle_line(session, host, &line) {
-                            return Err(end);
-                        }
-                    }
-                }
-                if host.broken {
-                    return Err(End::Eof);
-                }
+/// Handles one item of control input; `Some` ends the session.
+fn handle_item(session: &mut Session, host: &mut Host, item: Item) -> Option<End> {
+    match item {
+        Item::Telnet(bytes) => host.write(&bytes),
+        Item::Event(ReadEvent::TooLong { ended }) => {
+            if ended {
+                log::warn!("client sent too-long command, ignoring");
+            }
+            std::thread::sleep(TOO_LONG_PAUSE);
+            let io = host.io.as_mut()?;
+            io.too_long += 1;
+            if io.too_long > MAX_TOO_LONG {
+                return Some(End::Refused);
             }
         }
-        Ok(true)
+        Item::Event(ReadEvent::Line(line)) => {
+            if let Some(io) = host.io.as_mut() {
+                io.too_long = 0;
+            }
+            return handle_line(session, host, &line);
+        }
     }
+    host.broken.then_some(End::Eof)
 }
 
 /// Dispatches one line and sends its replies; `Some` ends the session.
@@ -447,6 +369,11 @@ fn handle_line(session: &mut Session, host: &mut Host, line: &[u8]) -> Option<En
     host.multiline = session.multiline;
     let outcome = dispatch::dispatch_line(session, host, line);
     deliver_events(session, host);
+    if let Some(End::Stalled) = host.end {
+        // ProFTPD ends the session at the stall, before any reply.
+        session.replies.clear();
+        return host.end.take();
+    }
     match outcome {
         Outcome::Drop => return Some(End::Refused),
         Outcome::Reply(lines) => {
@@ -454,14 +381,58 @@ fn handle_line(session: &mut Session, host: &mut Host, line: &[u8]) -> Option<En
             host.send(&lines);
         }
     }
-    host.timers.rearm(Timer::Idle, Instant::now());
+    let now = Instant::now();
+    host.timers.rearm(Timer::Idle, now);
+    arm_no_transfer(session, host);
     if let Some(d) = session.disconnect.take() {
         return Some(End::Disconnect(d));
+    }
+    if let Some(end) = host.end.take() {
+        return Some(end);
     }
     if host.broken {
         return Some(End::Eof);
     }
     None
+}
+
+/// A line read while a transfer runs and dispatched then (STAT, ABOR,
+/// QUIT, ...): its replies go out at once, and the replies the transfer
+/// command has queued so far are kept for it. A QUIT leaves
+/// `session.disconnect` set, which stops the transfer and then ends the
+/// session.
+fn dispatch_nested(session: &mut Session, host: &mut Host, line: &[u8]) {
+    let saved = std::mem::take(&mut session.replies);
+    let saved_multiline = host.multiline;
+    host.multiline = session.multiline;
+    let outcome = dispatch::dispatch_line(session, host, line);
+    deliver_events(session, host);
+    match outcome {
+        Outcome::Drop => {
+            host.end.get_or_insert(End::Refused);
+        }
+        Outcome::Reply(lines) => {
+            host.multiline = session.multiline;
+            host.send(&lines);
+        }
+    }
+    session.replies = saved;
+    host.multiline = saved_multiline;
+    host.timers.rearm(Timer::Idle, Instant::now());
+}
+
+/// TimeoutNoTransfer runs from the login on (re-armed whenever a data
+/// connection opens or a transfer moves bytes).
+fn arm_no_transfer(session: &Session, host: &mut Host) {
+    if session.authenticated && !host.no_transfer_armed {
+        host.no_transfer_armed = true;
+        let secs = session
+            .get(&proftpd_api::data::TIMEOUT_NO_TRANSFER)
+            .copied()
+            .unwrap_or(proftpd_api::data::DEFAULT_TIMEOUT_NO_TRANSFER);
+        host.timers
+            .set(Timer::NoTransfer, Some(secs), Instant::now());
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,514 @@
+//! The transfer loops: sending (sendfile(2) for binary files, a read and
+//! translate loop for TYPE A or without `UseSendfile`, listings as given)
+//! and receiving into a file. Every loop is non-blocking: when the socket
+//! is not ready it waits in [`Host::wait`], which keeps reading the control
+//! connection; `TransferRate` pauses and `TimeoutStalled` are measured
+//! here.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::FileExt;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+
+use proftpd_api::data::{
+    DataSource, RateLimit, XferEnd, XferOptions, XferOutcome, XferStats, ascii,
+};
+use proftpd_api::session::{Session, Timer};
+
+use super::{Host, Phase, Wake};
+
+/// Bytes per read when receiving, and per file read when a send cannot
+/// use sendfile.
+pub const BUF_SIZE: usize = 512 * 1024;
+
+/// The most one sendfile(2) call is asked for (the kernel moves at most
+/// about 2 GiB per call anyway).
+const SENDFILE_MAX: usize = 1 << 30;
+
+/// The smallest piece a rate-limited transfer moves at a time.
+const RATE_MIN_CHUNK: usize = 4096;
+
+/// When the bytes moved so far may have left, under `TransferRate`: the
+/// first `free_bytes` at once, the rest at `bytes_per_sec` from the start.
+/// `None` when no pause is due.
+pub fn rate_due(moved: u64, rate: &RateLimit) -> Option<Duration> {
+    if rate.bytes_per_sec == 0 || moved <= rate.free_bytes {
+        return None;
+    }
+    let paced = moved - rate.free_bytes;
+    Some(Duration::from_secs_f64(
+        paced as f64 / rate.bytes_per_sec as f64,
+    ))
+}
+
+/// The largest piece to move next under `rate` (a tenth of a second's
+/// worth once the free bytes are used up), so that pauses stay short and
+/// the average stays within the limit.
+pub fn rate_chunk(moved: u64, want: usize, rate: Option<&RateLimit>) -> usize {
+    let Some(rate) = rate.filter(|r| r.bytes_per_sec > 0) else {
+        return want;
+    };
+    let free_left = rate.free_bytes.saturating_sub(moved);
+    let paced = usize::try_from(rate.bytes_per_sec / 10)
+        .unwrap_or(usize::MAX)
+        .max(RATE_MIN_CHUNK);
+    let allowed = usize::try_from(free_left)
+        .unwrap_or(usize::MAX)
+        .saturating_add(paced);
+    want.min(allowed)
+}
+
+/// Progress of one transfer: the rate clock and the stall clock.
+#[derive(Debug)]
+pub struct Pace {
+    start: Instant,
+    /// Last time a byte moved.
+    last: Instant,
+    /// Wire bytes moved (the rate counts what crosses the connection).
+    moved: u64,
+    rate: Option<RateLimit>,
+    stalled: Option<Duration>,
+}
+
+impl Pace {
+    pub fn new(opts: &XferOptions) -> Pace {
+        let now = Instant::now();
+        Pace {
+            start: now,
+            last: now,
+            moved: 0,
+            rate: opts.rate,
+            stalled: opts.stalled,
+        }
+    }
+
+    /// When the transfer counts as stalled if nothing moves before.
+    pub fn stall_deadline(&self) -> Option<Instant> {
+        self.stalled.map(|d| self.last + d)
+    }
+
+    /// When the next bytes may move, if a rate pause is due.
+    pub fn pause_until(&self, now: Instant) -> Option<Instant> {
+        let due = self.start + rate_due(self.moved, self.rate.as_ref()?)?;
+        (due > now).then_some(due)
+    }
+
+    pub fn chunk(&self, want: usize) -> usize {
+        rate_chunk(self.moved, want, self.rate.as_ref())
+    }
+}
+
+/// A socket error as the transfer's end.
+fn net_end(e: io::Error) -> XferEnd {
+    match e.raw_os_error() {
+        Some(nix::libc::EPIPE | nix::libc::ECONNRESET) => XferEnd::PeerClosed,
+        _ => XferEnd::Net(e),
+    }
+}
+
+impl Host {
+    /// Sends on the open data connection: see `SessionHost::data_write`.
+    pub(in crate::session) fn send_data(
+        &mut self,
+        session: &mut Session,
+        src: DataSource<'_>,
+        opts: &XferOptions,
+    ) -> XferOutcome {
+        let mut stats = XferStats::default();
+        let opened = self.data.conn.as_ref().map(|c| c.opened);
+        let mut pace = Pace::new(opts);
+        let res = match (opened, src) {
+            (None, _) => Err(XferEnd::Net(io::Error::from_raw_os_error(
+                nix::libc::ENOTCONN,
+            ))),
+            (Some(_), DataSource::Bytes(bytes)) => {
+                stats.file_bytes = bytes.len() as u64;
+                if opts.ascii {
+                    let mut out = std::mem::take(&mut self.data.out);
+                    out.clear();
+                    self.data.to_crlf.push(bytes, &mut out);
+                    let res = self.send_all(session, &out, &mut pace, &mut stats);
+                    self.data.out = out;
+                    res
+                } else {
+                    self.send_all(session, bytes, &mut pace, &mut stats)
+                }
+            }
+            (Some(_), DataSource::File { file, offset, len }) => {
+                if opts.sendfile && !opts.ascii {
+                    self.send_file(session, file, offset, len, &mut pace, &mut stats)
+                } else {
+                    self.send_copy(
+                        session, file, offset, len, opts.ascii, &mut pace, &mut stats,
+                    )
+                }
+            }
+        };
+        self.finish_transfer(opened, stats, res)
+    }
+
+    /// Receives into `file`: see `SessionHost::data_read`.
+    pub(in crate::session) fn receive_data(
+        &mut self,
+        session: &mut Session,
+        file: &mut File,
+        opts: &XferOptions,
+    ) -> XferOutcome {
+        let mut stats = XferStats::default();
+        let opened = self.data.conn.as_ref().map(|c| c.opened);
+        let res = match opened {
+            None => Err(XferEnd::Net(io::Error::from_raw_os_error(
+                nix::libc::ENOTCONN,
+            ))),
+            Some(_) => {
+                let mut pace = Pace::new(opts);
+                let mut buf = self.take_buf();
+                let mut out = std::mem::take(&mut self.data.out);
+                let res = self.receive_loop(
+                    session, file, opts, &mut pace, &mut stats, &mut buf, &mut out,
+                );
+                self.data.buf = buf;
+                self.data.out = out;
+                res
+            }
+        };
+        self.finish_transfer(opened, stats, res)
+    }
+
+    /// The outcome of a transfer; unhandled control input goes back to the
+    /// session loop.
+    fn finish_transfer(
+        &mut self,
+        opened: Option<Instant>,
+        mut stats: XferStats,
+        res: Result<(), XferEnd>,
+    ) -> XferOutcome {
+        stats.elapsed = opened.map_or(Duration::ZERO, |t| t.elapsed());
+        self.requeue_fresh();
+        let now = Instant::now();
+        self.timers.rearm(Timer::Idle, now);
+        self.timers.rearm(Timer::NoTransfer, now);
+        XferOutcome {
+            stats,
+            end: res.err().unwrap_or(XferEnd::Complete),
+        }
+    }
+
+    /// The reusable transfer buffer, [`BUF_SIZE`] long.
+    fn take_buf(&mut self) -> Vec<u8> {
+        let mut buf = std::mem::take(&mut self.data.buf);
+        buf.resize(BUF_SIZE, 0);
+        buf
+    }
+
+    /// Why the transfer must stop now, if it must: ABOR (its 426 is sent,
+    /// the socket closed), or QUIT, SIGTERM, a timer, the control
+    /// connection's end (the socket is closed here, nothing is sent).
+    fn stop_reason(&mut self, session: &Session) -> Option<XferEnd> {
+        if self.data.aborted || self.data.conn.is_none() {
+            return Some(XferEnd::Aborted);
+        }
+        if self.must_stop(session) {
+            self.drop_conn(std::net::Shutdown::Both);
+            return Some(XferEnd::Aborted);
+        }
+        None
+    }
+
+    /// Notes that `n` bytes moved: the stall clock restarts, and data
+    /// activity keeps the idle and no-transfer timers from firing (as in
+    /// ProFTPD).
+    fn moved(&mut self, pace: &mut Pace, n: usize) {
+        let now = Instant::now();
+        pace.moved += n as u64;
+        pace.last = now;
+        self.timers.rearm(Timer::Idle, now);
+        self.timers.rearm(Timer::NoTransfer, now);
+    }
+
+    /// After bytes moved: sleeps off a `TransferRate` pause (so that the
+    /// average, last chunk included, stays within the limit), still
+    /// watching the control connection.
+    fn pace_wait(&mut self, session: &mut Session, pace: &Pace) -> Result<(), XferEnd> {
+        while let Some(until) = pace.pause_until(Instant::now()) {
+            if self.wait(session, Some(until), Phase::Transfer) == Wake::Stop {
+                return Err(self.stop_reason(session).unwrap_or(XferEnd::Aborted));
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the data socket after EAGAIN; `TimeoutStalled` ends the
+    /// transfer (and the session).
+    fn wait_ready(&mut self, session: &mut Session, pace: &Pace) -> Result<(), XferEnd> {
+        match self.wait(session, pace.stall_deadline(), Phase::Transfer) {
+            Wake::Data => Ok(()),
+            Wake::Deadline => {
+                self.stall(pace.stalled);
+                Err(XferEnd::Stalled)
+            }
+            Wake::Stop => Err(self.stop_reason(session).unwrap_or(XferEnd::Aborted)),
+        }
+    }
+
+    /// Writes all of `bytes` to the data connection.
+    fn send_all(
+        &mut self,
+        session: &mut Session,
+        mut bytes: &[u8],
+        pace: &mut Pace,
+        stats: &mut XferStats,
+    ) -> Result<(), XferEnd> {
+        while !bytes.is_empty() {
+            if let Some(end) = self.stop_reason(session) {
+                return Err(end);
+            }
+            let n = pace.chunk(bytes.len());
+            let res = match self.data.conn.as_ref() {
+                Some(c) => (&c.stream).write(&bytes[..n]),
+                None => continue,
+            };
+            match res {
+                Ok(0) => return Err(XferEnd::PeerClosed),
+                Ok(n) => {
+                    bytes = &bytes[n..];
+                    stats.wire_bytes += n as u64;
+                    self.moved(pace, n);
+                    self.pace_wait(session, pace)?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.wait_ready(session, pace)?
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(net_end(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Binary file send with sendfile(2), from `offset` for `len` bytes
+    /// (to the end of the file when `None`; a file that shrinks ends the
+    /// send early, complete).
+    fn send_file(
+        &mut self,
+        session: &mut Session,
+        file: &File,
+        offset: u64,
+        len: Option<u64>,
+        pace: &mut Pace,
+        stats: &mut XferStats,
+    ) -> Result<(), XferEnd> {
+        let Ok(mut off) = i64::try_from(offset) else {
+            return Ok(());
+        };
+        let end = len.map(|l| offset.saturating_add(l));
+        loop {
+            if let Some(end) = self.stop_reason(session) {
+                return Err(end);
+            }
+            let want = match end {
+                Some(e) => usize::try_from(e.saturating_sub(off as u64))
+                    .unwrap_or(SENDFILE_MAX)
+                    .min(SENDFILE_MAX),
+                None => SENDFILE_MAX,
+            };
+            if want == 0 {
+                return Ok(());
+            }
+            let want = pace.chunk(want);
+            let res = match self.data.conn.as_ref() {
+                Some(c) => nix::sys::sendfile::sendfile(&c.stream, file, Some(&mut off), want),
+                None => continue,
+            };
+            match res {
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    stats.file_bytes += n as u64;
+                    stats.wire_bytes += n as u64;
+                    self.moved(pace, n);
+                    self.pace_wait(session, pace)?;
+                }
+                Err(Errno::EAGAIN) => self.wait_ready(session, pace)?,
+                Err(Errno::EINTR) => {}
+                // A file system without sendfile support: copy instead.
+                Err(Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) if stats.wire_bytes == 0 => {
+                    let left = end.map(|e| e.saturating_sub(off as u64));
+                    return self.send_copy(session, file, off as u64, left, false, pace, stats);
+                }
+                Err(e @ (Errno::EIO | Errno::EBADF | Errno::EOVERFLOW)) => {
+                    return Err(XferEnd::File(e.into()));
+                }
+                Err(e) => return Err(net_end(e.into())),
+            }
+        }
+    }
+
+    /// File send through the buffer: TYPE A translation, or binary
+    /// without `UseSendfile`.
+    #[allow(clippy::too_many_arguments)]
+    fn send_copy(
+        &mut self,
+        session: &mut Session,
+        file: &File,
+        offset: u64,
+        len: Option<u64>,
+        ascii: bool,
+        pace: &mut Pace,
+        stats: &mut XferStats,
+    ) -> Result<(), XferEnd> {
+        let mut buf = self.take_buf();
+        let mut out = std::mem::take(&mut self.data.out);
+        let mut conv = std::mem::take(&mut self.data.to_crlf);
+        let mut pos = offset;
+        let mut left = len.unwrap_or(u64::MAX);
+        let res = loop {
+            if left == 0 {
+                break Ok(());
+            }
+            let want = usize::try_from(left).unwrap_or(BUF_SIZE).min(BUF_SIZE);
+            let n = match file.read_at(&mut buf[..want], pos) {
+                Ok(0) => break Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => break Err(XferEnd::File(e)),
+            };
+            pos += n as u64;
+            left -= n as u64;
+            stats.file_bytes += n as u64;
+            let res = if ascii {
+                out.clear();
+                conv.push(&buf[..n], &mut out);
+                self.send_all(session, &out, pace, stats)
+            } else {
+                self.send_all(session, &buf[..n], pace, stats)
+            };
+            if let Err(e) = res {
+                break Err(e);
+            }
+        };
+        self.data.buf = buf;
+        self.data.out = out;
+        self.data.to_crlf = conv;
+        res
+    }
+
+    /// Reads the data connection into `file` until the client closes it.
+    #[allow(clippy::too_many_arguments)]
+    fn receive_loop(
+        &mut self,
+        session: &mut Session,
+        file: &mut File,
+        opts: &XferOptions,
+        pace: &mut Pace,
+        stats: &mut XferStats,
+        buf: &mut [u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), XferEnd> {
+        let mut conv = ascii::FromCrlf::default();
+        loop {
+            if let Some(end) = self.stop_reason(session) {
+                return Err(end);
+            }
+            let want = pace.chunk(buf.len());
+            let res = match self.data.conn.as_ref() {
+                Some(c) => (&c.stream).read(&mut buf[..want]),
+                None => continue,
+            };
+            let n = match res {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.wait_ready(session, pace)?;
+                    continue;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(net_end(e)),
+            };
+            let data: &[u8] = if opts.ascii {
+                out.clear();
+                if n == 0 {
+                    conv.finish(out);
+                } else {
+                    conv.push(&buf[..n], out);
+                }
+                out
+            } else {
+                &buf[..n]
+            };
+            if n > 0 {
+                stats.wire_bytes += n as u64;
+                self.moved(pace, n);
+            }
+            store(file, data, opts.max_bytes, stats)?;
+            if n > 0 {
+                self.pace_wait(session, pace)?;
+            }
+            if n == 0 {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Writes received bytes to the file, up to `max` file bytes in all;
+/// more ends the transfer with [`XferEnd::TooLarge`].
+fn store(
+    file: &mut File,
+    data: &[u8],
+    max: Option<u64>,
+    stats: &mut XferStats,
+) -> Result<(), XferEnd> {
+    let room = max.map_or(u64::MAX, |m| m.saturating_sub(stats.file_bytes));
+    let take = usize::try_from(room).unwrap_or(usize::MAX).min(data.len());
+    if take > 0 {
+        file.write_all(&data[..take]).map_err(XferEnd::File)?;
+        stats.file_bytes += take as u64;
+    }
+    if take < data.len() {
+        return Err(XferEnd::TooLarge);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(super) mod pure_tests {
+    use super::*;
+
+    #[test]
+    fn rate_math() {
+        let r = RateLimit {
+            bytes_per_sec: 1000,
+            free_bytes: 500,
+        };
+        assert_eq!(rate_due(0, &r), None);
+        assert_eq!(rate_due(500, &r), None);
+        assert_eq!(rate_due(1500, &r), Some(Duration::from_secs(1)));
+        assert_eq!(rate_due(2500, &r), Some(Duration::from_secs(2)));
+        // Chunks: the free bytes left plus a tenth of a second (at least
+        // RATE_MIN_CHUNK).
+        assert_eq!(rate_chunk(0, 1 << 20, Some(&r)), 500 + RATE_MIN_CHUNK);
+        let fast = RateLimit {
+            bytes_per_sec: 10_000_000,
+            free_bytes: 0,
+        };
+        assert_eq!(rate_chunk(0, 1 << 20, Some(&fast)), 1_000_000);
+        assert_eq!(rate_chunk(0, 10, Some(&fast)), 10);
+        assert_eq!(rate_chunk(0, 1 << 20, None), 1 << 20);
+    }
+
+    #[test]
+    fn store_stops_at_the_cap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        let mut f = File::create(&path).expect("create");
+        let mut stats = XferStats::default();
+        assert!(store(&mut f, b"hello", Some(8), &mut stats).is_ok());
+        assert!(matches!(
+            store(&mut f, b"world", Some(8), &mut stats),
+            Err(XferEnd::TooLarge)
+        ));
+        assert_eq!(stats.file_bytes, 8);
+        assert_eq!(std::fs::read(&path).expect("read"), b"hellowor");
+    }
+}
