@@ -6,6 +6,11 @@ at the end), whose /etc/shadow hash is the SHA-512 crypt of "demo" with
 passwords (ProFTPD and ours: mod_auth_unix; vsftpd: PAM pam_unix;
 pure-ftpd: -l unix).
 
+By default the temporary directory is a tmpfs mounted for the run (and
+unmounted at the end): the disk here is ext4 with online discard under a
+shared VM, and its journal commits made the STOR rounds vary by 3x, which
+measures the disk, not the server. `--fs disk` keeps everything on /tmp.
+
 Layout of the home directory (owned by the user):
   big.bin     the RETR file, real bytes (a random 1 MiB block repeated):
               a sparse file would read unrealistically fast
@@ -30,6 +35,7 @@ SMALL = 4096
 class Fixture:
     def __init__(self, state, big_size, small_files, list_entries):
         self.state = state
+        self.mounted = False
         self.home = os.path.join(state, "home")
         self.big_size = big_size
         self.small_files = small_files
@@ -61,6 +67,11 @@ class Fixture:
             self.created_user = False
 
     # -- the files ----------------------------------------------------------
+
+    def mount_tmpfs(self, size):
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755",
+                        "proftpd-rs-bench", self.state], check=True, capture_output=True)
+        self.mounted = True
 
     def path(self, *parts):
         return os.path.join(self.home, *parts)
@@ -102,7 +113,20 @@ class Fixture:
 
     def remove(self):
         self.remove_user()
-        shutil.rmtree(self.state, ignore_errors=True)
+        if self.mounted:
+            r = subprocess.run(["umount", self.state], capture_output=True)
+            self.mounted = r.returncode != 0
+        if not self.mounted:
+            shutil.rmtree(self.state, ignore_errors=True)
+
+
+def free_memory():
+    """MemAvailable from /proc/meminfo, in bytes."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def free_bytes(path):

@@ -7,6 +7,8 @@ checked, so a server that sends short cannot look fast.
 """
 
 import os
+import signal
+import subprocess
 import threading
 import time
 
@@ -132,3 +134,44 @@ def idle_pss(srv, fx, client, count, conc=32):
             c.close()
     srv.settle()
     return {"pss_kib": total / count, "procs_per_session": len(pids) / count}
+
+
+def strace_transfer(srv, fx, client, kind):
+    """One extra, untimed RETR or STOR with `strace -c -f` attached to the
+    session's processes: the syscall table and syscalls per MB."""
+    before = srv.sessions()
+    args = (("retr", "big.bin", fx.big_size) if kind == "retr"
+            else ("stor", "up/big.up", fx.path("big.bin")))
+    run = Run(client, srv, *args)
+    tracer = None
+    try:
+        if run.line() != "ready":
+            raise FtpError("client out of step")
+        pids = sorted(srv.sessions() - before)
+        cmd = ["strace", "-c", "-f", "-o", "/dev/stderr"]
+        for p in pids:
+            cmd += ["-p", str(p)]
+        tracer = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)  # attach
+        run.go()
+        run.result()
+        run.go()
+        run.wait()
+    finally:
+        run.kill()
+        if kind == "stor":
+            fx.clear_uploads()
+        out = ""
+        if tracer is not None:
+            tracer.send_signal(signal.SIGINT)
+            try:
+                _, out = tracer.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                tracer.kill()
+                _, out = tracer.communicate()
+    total = 0
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[-1] == "total":
+            total = int(f[3])
+    return out, total / (fx.big_size / MB)
