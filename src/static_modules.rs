@@ -16,8 +16,11 @@ pub fn static_modules() -> Vec<&'static ModuleDef> {
         &mod_auth_file::MODULE,
         &mod_auth::MODULE,
         &mod_ls::MODULE,
+        &mod_facts::MODULE,
     ];
     #[cfg(feature = "mod_cap")]
     list.push(&mod_cap::MODULE);
+    // Last, as in 1.3.8's `proftpd -l`: its PRE_CMD path check runs first.
+    list.push(&mod_lang::MODULE);
     list
 }

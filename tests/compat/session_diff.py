@@ -169,11 +169,6 @@ KNOWN_DIFFERENCES = [
     ("banner and information", "'HELP SITE'",
      "module set: SITE is mod_site's command, and mod_site is not compiled into "
      "ours yet (`proftpd -l`); without it `SITE` is an unknown command to HELP"),
-    ("after login", "'OPTS UTF8 ON'",
-     "module set: OPTS UTF8 is mod_lang's, not compiled into ours (`proftpd -l`); "
-     "without an OPTS handler the core answers 500 OPTS X not understood"),
-    ("after login", "'OPTS MLST type;'",
-     "module set: OPTS MLST is mod_facts', not compiled into ours (issue 3)"),
 ]
 
 
