@@ -82,6 +82,10 @@ pub static DIRECTIVES: &[DirectiveEntry] = &[
     DirectiveEntry::new("SetEnv", SVG, set_env),
     DirectiveEntry::new("UnsetEnv", SVG, unset_env),
     DirectiveEntry::new("MultilineRFC2228", SVG, multiline_rfc2228),
+    DirectiveEntry::new("PassivePorts", SVG, passive_ports),
+    DirectiveEntry::new("MasqueradeAddress", SVG, masquerade_address),
+    DirectiveEntry::new("AllowForeignAddress", SVGA, allow_foreign_address),
+    DirectiveEntry::new("UseSendfile", SVGADF, use_sendfile),
 ];
 
 /// ProFTPD's `CHECK_ARGS`: a minimum only.
@@ -518,6 +522,129 @@ fn multiline_rfc2228(_ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// `PassivePorts low high`: 1.3.8 reads both with `atoi` (so `5000x` is
+/// 5000) and checks them in this order, with these words.
+fn passive_ports(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    min_args(ctx, 2)?;
+    let low = crate::cnum::atoi(arg(ctx, 0).as_bytes());
+    let high = crate::cnum::atoi(arg(ctx, 1).as_bytes());
+    let allowable = |p: i32| (1..=65535).contains(&p);
+    if !allowable(low) {
+        return Err(ctx.error("min port must be allowable port number"));
+    }
+    if !allowable(high) {
+        return Err(ctx.error("max port must be allowable port number"));
+    }
+    if low < 1024 || high < 1024 {
+        return Err(ctx.error("port numbers must be above 1023"));
+    }
+    if high <= low {
+        return Err(ctx.error("min port must be less than max port"));
+    }
+    // Both are in 1024..=65535 here.
+    let range = (low as u16, high as u16);
+    ctx.add(&keys::PASSIVE_PORTS, range, Merge::Down);
+    Ok(())
+}
+
+/// `MasqueradeAddress name`: resolved now if possible; a name that does
+/// not resolve is kept for a lookup at session start (1.3.8 accepts it:
+/// the address may only exist once the network is up).
+fn masquerade_address(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    min_args(ctx, 1)?;
+    let name = arg(ctx, 0);
+    let addr = crate::masquerade::resolve(&name);
+    ctx.add(
+        &keys::MASQUERADE_ADDRESS,
+        keys::Masquerade { name, addr },
+        Merge::Down,
+    );
+    Ok(())
+}
+
+/// `AllowForeignAddress on|off|class`. 1.3.8 takes any other word as a
+/// `<Class>` name whose addresses may be named; without `<Class>` support
+/// the class matches nobody, which is what 1.3.8 does for a class it
+/// cannot find, so the value is `off` (and said so in the log).
+fn allow_foreign_address(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    min_args(ctx, 1)?;
+    let raw = arg(ctx, 0);
+    let on = match parse_bool(&raw) {
+        Some(b) => b,
+        None => {
+            log::warn!(
+                "AllowForeignAddress: <Class> '{raw}' matching is not supported; \
+                 treating it as off (only the client's own address is allowed)"
+            );
+            false
+        }
+    };
+    ctx.add(&keys::ALLOW_FOREIGN_ADDRESS, on, Merge::Down);
+    Ok(())
+}
+
+/// `UseSendfile on|off|len units|percentage%` with 1.3.8's checks and
+/// words. The length and percentage forms limit sendfile(2) to the start of
+/// each file; we do not split a transfer that way, so they mean `on` (a
+/// zero limit means `off`): the client sees the same bytes either way.
+fn use_sendfile(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
+    let on = match ctx.args.len() {
+        1 => {
+            let raw = arg(ctx, 0);
+            match raw.strip_suffix('%') {
+                Some(num) if !num.is_empty() => parse_c_double(num)
+                    .map(|pct| pct != 0.0)
+                    .ok_or_else(|| ctx.error(format!("bad percentage value '{raw}'")))?,
+                _ => bool_arg(ctx, 0)?,
+            }
+        }
+        2 => {
+            let (num, units) = (arg(ctx, 0), arg(ctx, 1));
+            let n = parse_nbytes(&num, &units)
+                .map_err(|why| ctx.error(format!("unable to parse: {num} {units}: {why}")))?;
+            n > 0
+        }
+        _ => return Err(ctx.error("wrong number of parameters")),
+    };
+    ctx.add(&proftpd_api::data::USE_SENDFILE, on, Merge::Down);
+    Ok(())
+}
+
+/// A `strtod` number that must fill the whole text (leading blanks
+/// allowed): `50`, `50.5`, `-5`, `1e2`, `inf`.
+fn parse_c_double(s: &str) -> Option<f64> {
+    s.trim_start_matches(|c: char| c.is_ascii() && crate::cnum::is_c_space(c as u8))
+        .parse::<f64>()
+        .ok()
+}
+
+/// 1.3.8's byte counts (`pr_str_get_nbytes`): a non-negative decimal
+/// number and a unit of B, KB, MB, GB or TB (any case).
+fn parse_nbytes(num: &str, units: &str) -> Result<u64, &'static str> {
+    const EINVAL: &str = "Invalid argument";
+    const ERANGE: &str = "Numerical result out of range";
+    let t = num.trim_start_matches(|c: char| c.is_ascii() && crate::cnum::is_c_space(c as u8));
+    if t.starts_with('-') {
+        return Err(EINVAL);
+    }
+    let (v, used) = crate::cnum::strtoul(t.as_bytes());
+    if used == 0 || used != t.len() {
+        return Err(EINVAL);
+    }
+    if v == u64::MAX {
+        return Err(ERANGE);
+    }
+    let mult: u64 = match units.to_ascii_uppercase().as_str() {
+        "B" => 1,
+        "KB" => 1 << 10,
+        "MB" => 1 << 20,
+        "GB" => 1 << 30,
+        "TB" => 1 << 40,
+        _ => return Err(EINVAL),
+    };
+    v.checked_mul(mult).ok_or(ERANGE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,6 +940,199 @@ mod tests {
         assert!(find("Umask").allows(ContextKind::Directory));
         assert!(find("TimeoutIdle").allows(ContextKind::Anonymous));
         assert!(!find("DebugLevel").allows(ContextKind::Anonymous));
+    }
+
+    #[test]
+    fn data_connection_directives_follow_1_3_8() {
+        // Errors measured with `proftpd -t` on 1.3.8.
+        let table: &[(&str, &[&str], &str)] = &[
+            ("PassivePorts", &["5000"], "missing parameters"),
+            (
+                "PassivePorts",
+                &["1000", "2000"],
+                "port numbers must be above 1023",
+            ),
+            (
+                "PassivePorts",
+                &["2000", "1000"],
+                "port numbers must be above 1023",
+            ),
+            (
+                "PassivePorts",
+                &["1024", "65536"],
+                "max port must be allowable port number",
+            ),
+            (
+                "PassivePorts",
+                &["a", "b"],
+                "min port must be allowable port number",
+            ),
+            (
+                "PassivePorts",
+                &["-5", "6000"],
+                "min port must be allowable port number",
+            ),
+            (
+                "PassivePorts",
+                &["2000", "0"],
+                "max port must be allowable port number",
+            ),
+            (
+                "PassivePorts",
+                &["5000", "5000"],
+                "min port must be less than max port",
+            ),
+            (
+                "PassivePorts",
+                &["3000", "1025"],
+                "min port must be less than max port",
+            ),
+            ("MasqueradeAddress", &[], "missing parameters"),
+            ("AllowForeignAddress", &[], "missing parameters"),
+            ("UseSendfile", &[], "wrong number of parameters"),
+            (
+                "UseSendfile",
+                &["a", "b", "c"],
+                "wrong number of parameters",
+            ),
+            ("UseSendfile", &["x"], "expected Boolean parameter"),
+            ("UseSendfile", &["10"], "expected Boolean parameter"),
+            ("UseSendfile", &["%"], "expected Boolean parameter"),
+            ("UseSendfile", &["x%"], "bad percentage value 'x%'"),
+            ("UseSendfile", &["5x%"], "bad percentage value '5x%'"),
+            (
+                "UseSendfile",
+                &["on", "off"],
+                "unable to parse: on off: Invalid argument",
+            ),
+            (
+                "UseSendfile",
+                &["10", "XB"],
+                "unable to parse: 10 XB: Invalid argument",
+            ),
+            (
+                "UseSendfile",
+                &["-10", "MB"],
+                "unable to parse: -10 MB: Invalid argument",
+            ),
+            (
+                "UseSendfile",
+                &["1.5", "MB"],
+                "unable to parse: 1.5 MB: Invalid argument",
+            ),
+            (
+                "UseSendfile",
+                &["0x10", "B"],
+                "unable to parse: 0x10 B: Invalid argument",
+            ),
+            (
+                "UseSendfile",
+                &["99999999999999999999", "B"],
+                "unable to parse: 99999999999999999999 B: Numerical result out of range",
+            ),
+        ];
+        for (name, args, want) in table {
+            assert_eq!(
+                err(name, args),
+                format!("{name}: {want} on line 3 of '/t.conf'"),
+                "{name} {args:?}"
+            );
+        }
+        assert_eq!(
+            get("PassivePorts", &["1024", "65535"], &keys::PASSIVE_PORTS),
+            (1024, 65535)
+        );
+        // atoi: trailing junk ignored, 32-bit wrap (4294968320 is 1024).
+        assert_eq!(
+            get(
+                "PassivePorts",
+                &["5000x", "6000", "7000"],
+                &keys::PASSIVE_PORTS
+            ),
+            (5000, 6000)
+        );
+        assert_eq!(
+            get(
+                "PassivePorts",
+                &["4294968320", "5000"],
+                &keys::PASSIVE_PORTS
+            ),
+            (1024, 5000)
+        );
+        assert_eq!(
+            get(
+                "MasqueradeAddress",
+                &["1.2.3.4", "5.6.7.8"],
+                &keys::MASQUERADE_ADDRESS
+            ),
+            keys::Masquerade {
+                name: "1.2.3.4".into(),
+                addr: Some("1.2.3.4".parse().expect("ip")),
+            }
+        );
+        assert_eq!(
+            get(
+                "MasqueradeAddress",
+                &["nonexistent.invalid"],
+                &keys::MASQUERADE_ADDRESS
+            ),
+            keys::Masquerade {
+                name: "nonexistent.invalid".into(),
+                addr: None,
+            }
+        );
+        assert!(get(
+            "AllowForeignAddress",
+            &["on"],
+            &keys::ALLOW_FOREIGN_ADDRESS
+        ));
+        assert!(get(
+            "AllowForeignAddress",
+            &["yes", "x"],
+            &keys::ALLOW_FOREIGN_ADDRESS
+        ));
+        assert!(!get(
+            "AllowForeignAddress",
+            &["off"],
+            &keys::ALLOW_FOREIGN_ADDRESS
+        ));
+        assert!(!get(
+            "AllowForeignAddress",
+            &["someclass"],
+            &keys::ALLOW_FOREIGN_ADDRESS
+        ));
+        let sendfile = |args: &[&str]| get("UseSendfile", args, &proftpd_api::data::USE_SENDFILE);
+        assert!(sendfile(&["on"]));
+        assert!(!sendfile(&["off"]));
+        assert!(sendfile(&["1"]));
+        assert!(sendfile(&["50%"]));
+        assert!(sendfile(&["50.5%"]));
+        assert!(sendfile(&["101%"]));
+        assert!(!sendfile(&["0%"]));
+        assert!(sendfile(&["10", "mB"]));
+        assert!(sendfile(&["+10", "TB"]));
+        assert!(!sendfile(&["0", "MB"]));
+    }
+
+    #[test]
+    fn data_connection_directive_contexts() {
+        let find = |n: &str| {
+            DIRECTIVES
+                .iter()
+                .find(|d| d.name == n)
+                .map(|d| d.contexts)
+                .expect("registered")
+        };
+        // spec/config.md, confirmed with `proftpd -t` on 1.3.8.
+        for n in ["PassivePorts", "MasqueradeAddress"] {
+            assert!(find(n).allows(ContextKind::Global), "{n}");
+            assert!(find(n).allows(ContextKind::VirtualHost), "{n}");
+            assert!(!find(n).allows(ContextKind::Anonymous), "{n}");
+        }
+        assert!(find("AllowForeignAddress").allows(ContextKind::Anonymous));
+        assert!(!find("AllowForeignAddress").allows(ContextKind::Directory));
+        assert!(find("UseSendfile").allows(ContextKind::Directory));
+        assert_ne!(find("UseSendfile").0 & Contexts::DYNDIR.0, 0);
     }
 
     #[test]

@@ -95,3 +95,26 @@ pub static DISPLAY_QUIT: ConfigKey<PathBuf> = ConfigKey::new("DisplayQuit");
 pub static SET_ENV: ConfigKey<(String, String)> = ConfigKey::new("SetEnv");
 /// `UnsetEnv name`, as [`SET_ENV`].
 pub static UNSET_ENV: ConfigKey<String> = ConfigKey::new("UnsetEnv");
+
+/// `PassivePorts low high` (server config): the range PASV/EPSV listen in;
+/// validated as 1.3.8 does (both in 1024..=65535, low < high).
+pub static PASSIVE_PORTS: ConfigKey<(u16, u16)> = ConfigKey::new("PassivePorts");
+
+/// `MasqueradeAddress name|ip|device` (server config): the address PASV
+/// (and the banner) advertise instead of the control connection's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Masquerade {
+    /// The name as configured, for logs and the delayed lookup.
+    pub name: String,
+    /// The address found at parse time; `None` when the name did not
+    /// resolve then (1.3.8 retries when a session starts).
+    pub addr: Option<std::net::IpAddr>,
+}
+
+pub static MASQUERADE_ADDRESS: ConfigKey<Masquerade> = ConfigKey::new("MasqueradeAddress");
+
+/// `AllowForeignAddress on|off|class` (default off): whether PORT/EPRT may
+/// name another host than the client (FXP) and a passive data connection
+/// may come from one. A class name is stored as `false` (no `<Class>`
+/// matching yet; see the directive).
+pub static ALLOW_FOREIGN_ADDRESS: ConfigKey<bool> = ConfigKey::new("AllowForeignAddress");

@@ -2,9 +2,11 @@
 //! commands that need no other module (ProFTPD's `modules/mod_core.c`).
 #![forbid(unsafe_code)]
 
+pub mod cnum;
 pub mod commands;
 pub mod directives;
 pub mod keys;
+pub mod masquerade;
 
 use proftpd_api::module::{InitError, ModuleDef};
 use proftpd_api::session::{Session, SessionHost};
@@ -28,8 +30,9 @@ pub const DEFAULT_SERVER_NAME: &str = "ProFTPD";
 /// Queues the greeting and offers mod_core's FEAT lines.
 fn sess_init(session: &mut Session, _host: &mut dyn SessionHost) -> Result<(), InitError> {
     // Only what this module implements: HOST joins when it exists.
-    session.features.insert("CLNT".to_string());
-    session.features.insert("CSID".to_string());
+    for f in ["CLNT", "CSID", "EPRT", "EPSV", "MDTM", "SIZE"] {
+        session.features.insert(f.to_string());
+    }
 
     if let Some(lines) = session
         .server_get(&DISPLAY_CONNECT)
@@ -66,10 +69,12 @@ pub fn server_fqdn(session: &Session) -> String {
 }
 
 /// The 220 text (spec §1.1).
-pub fn banner(session: &Session) -> String {
+pub fn banner(session: &mut Session) -> String {
     // The address as the socket reports it: a dual-stack listener shows
-    // `::ffff:a.b.c.d`, as ProFTPD 1.3.8 does (observed).
-    let local_ip = session.local_addr.ip().to_string();
+    // `::ffff:a.b.c.d`, as ProFTPD 1.3.8 does (observed). A resolved
+    // MasqueradeAddress replaces it (observed: `[1.2.3.4]`, and `%L`).
+    let local_ip = masquerade::address(session)
+        .map_or_else(|| session.local_addr.ip().to_string(), |ip| ip.to_string());
     let server_name = session
         .server_get(&SERVER_NAME)
         .cloned()
@@ -139,6 +144,29 @@ mod tests {
     }
 
     #[test]
+    fn masquerade_address_is_the_banner_address() {
+        let m = keys::Masquerade {
+            name: "1.2.3.4".into(),
+            addr: Some("1.2.3.4".parse().expect("ip")),
+        };
+        let s = session_with(tree_with(&keys::MASQUERADE_ADDRESS, m));
+        assert_eq!(greeting(s), "220 ProFTPD Server (ProFTPD) [1.2.3.4]\r\n");
+        // Unresolved at parse time: looked up at session start.
+        let m = keys::Masquerade {
+            name: "127.0.0.9".into(),
+            addr: None,
+        };
+        let s = session_with(tree_with(&keys::MASQUERADE_ADDRESS, m));
+        assert_eq!(greeting(s), "220 ProFTPD Server (ProFTPD) [127.0.0.9]\r\n");
+        let m = keys::Masquerade {
+            name: "nonexistent.invalid".into(),
+            addr: None,
+        };
+        let s = session_with(tree_with(&keys::MASQUERADE_ADDRESS, m));
+        assert_eq!(greeting(s), "220 ProFTPD Server (ProFTPD) [127.0.0.1]\r\n");
+    }
+
+    #[test]
     fn display_connect_comes_first() {
         let f = std::env::temp_dir().join(format!("mod_core_conn_{}", std::process::id()));
         std::fs::write(&f, b"one\ntwo\n").expect("write display file");
@@ -156,6 +184,6 @@ mod tests {
         let mut host = FakeHost::default();
         sess_init(&mut s, &mut host).expect("sess_init");
         let f: Vec<&str> = s.features.iter().map(String::as_str).collect();
-        assert_eq!(f, ["CLNT", "CSID"]);
+        assert_eq!(f, ["CLNT", "CSID", "EPRT", "EPSV", "MDTM", "SIZE"]);
     }
 }

@@ -74,9 +74,19 @@ mod tests {
             lines.next(),
             Some("214-The following commands are recognized (* =>'s unimplemented):")
         );
+        // 1.3.8's order: PORT..EPSV after QUIT, MDTM after DELE, SIZE
+        // after XPWD (HOST, after OPTS, is not implemented yet).
         assert_eq!(
             lines.next(),
-            Some(" CWD     XCWD    CDUP    XCUP    SMNT*   QUIT    ALLO    RNFR    ")
+            Some(" CWD     XCWD    CDUP    XCUP    SMNT*   QUIT    PORT    PASV    ")
+        );
+        assert_eq!(
+            lines.next(),
+            Some(" EPRT    EPSV    ALLO    RNFR    RNTO    DELE    MDTM    RMD     ")
+        );
+        assert_eq!(
+            lines.next(),
+            Some(" XRMD    MKD     XMKD    PWD     XPWD    SIZE    SYST    HELP    ")
         );
         assert!(
             out.ends_with("214 Direct comments to admin@example.com\r\n"),
@@ -95,6 +105,20 @@ mod tests {
             run(&mut s, super::help, "HELP SMNT").1,
             "214 Syntax: SMNT is not implemented\r\n"
         );
+        // Texts measured on 1.3.8.
+        for (cmd, syntax) in [
+            ("PORT", "<sp> h1,h2,h3,h4,p1,p2"),
+            ("PASV", "(returns address/port)"),
+            ("EPRT", "<sp> |proto|addr|port|"),
+            ("EPSV", "(returns port |||port|)"),
+            ("MDTM", "<sp> pathname"),
+            ("SIZE", "<sp> pathname"),
+        ] {
+            assert_eq!(
+                run(&mut s, super::help, &format!("HELP {cmd}")).1,
+                format!("214 Syntax: {cmd} {syntax}\r\n")
+            );
+        }
         assert_eq!(
             run(&mut s, super::help, "HELP foo").1,
             "502 Unknown command 'FOO'\r\n"

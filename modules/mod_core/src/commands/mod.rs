@@ -8,19 +8,27 @@
 pub mod clnt;
 pub mod csid;
 pub mod cwd;
+pub mod dataconn;
 pub mod dele;
 pub mod display;
+pub mod eprt;
+pub mod epsv;
 pub mod feat;
 pub mod help;
+pub mod mdtm;
 pub mod mkd;
 pub mod noop;
 pub mod opts;
+pub mod pasv;
 pub mod path;
+pub mod port;
 pub mod pwd;
 pub mod quit;
 pub mod rename;
 pub mod rmd;
+pub mod size;
 pub mod smnt;
+pub mod stat_arg;
 pub mod syst;
 
 use proftpd_api::cmd::{CmdClass, CmdGroup};
@@ -29,6 +37,17 @@ use proftpd_api::module::{CmdEntry, HelpEntry, Phase};
 /// `501 Invalid number of parameters`, ProFTPD's generic argument-count
 /// error (its `CHECK_CMD_ARGS`).
 pub const BAD_PARAM_COUNT: &str = "Invalid number of parameters";
+
+/// The command's argument words as 1.3.8 splits them (its `cmd->argv`
+/// after the verb): on runs of C whitespace, tabs included (measured:
+/// `PORT 127,0,0,1,4,1<TAB>x` is `501 Invalid number of parameters`).
+/// `Cmd::args` splits on spaces only.
+pub fn words(cmd: &proftpd_api::cmd::Cmd) -> Vec<&[u8]> {
+    cmd.arg
+        .split(|&b| crate::cnum::is_c_space(b))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
 
 /// Every command handler mod_core registers.
 pub static COMMANDS: &[CmdEntry] = &[
@@ -127,6 +146,26 @@ pub static COMMANDS: &[CmdEntry] = &[
         CmdClass::MISC.with(CmdClass::WRITE),
         rename::rnto,
     ),
+    // Data-connection setup: in no <Limit> group, so `<Limit ALL>` never
+    // covers them (spec/commands.md, as 1.3.8).
+    CmdEntry::cmd("PORT", None, true, CmdClass::MISC, port::port),
+    CmdEntry::cmd("PASV", None, true, CmdClass::MISC, pasv::pasv),
+    CmdEntry::cmd("EPRT", None, true, CmdClass::MISC, eprt::eprt),
+    CmdEntry::cmd("EPSV", None, true, CmdClass::MISC, epsv::epsv),
+    CmdEntry::cmd(
+        "SIZE",
+        Some(CmdGroup::Read),
+        true,
+        CmdClass::INFO,
+        size::size,
+    ),
+    CmdEntry::cmd(
+        "MDTM",
+        Some(CmdGroup::Dirs),
+        true,
+        CmdClass::INFO,
+        mdtm::mdtm,
+    ),
 ];
 
 const fn h(command: &'static str, syntax: &'static str) -> HelpEntry {
@@ -146,11 +185,10 @@ const fn unimpl(command: &'static str, syntax: &'static str) -> HelpEntry {
 }
 
 /// mod_core's HELP entries, in ProFTPD 1.3.8's order (HELP lists them as
-/// registered). 1.3.8 also lists PORT PASV EPRT EPSV (after QUIT), MDTM
-/// (after DELE), SIZE (after XPWD) and HOST (after OPTS) here; they are
-/// added at those places when those commands exist, so that HELP never
-/// advertises what the server cannot do. ALLO's entry sits here (1.3.8's
-/// order) although mod_xfer handles the command.
+/// registered). 1.3.8 also lists HOST (after OPTS) here; it is added at
+/// that place when the command exists, so that HELP never advertises what
+/// the server cannot do. ALLO's entry sits here (1.3.8's order) although
+/// mod_xfer handles the command.
 pub static HELP: &[HelpEntry] = &[
     h("CWD", "<sp> pathname"),
     h("XCWD", "<sp> pathname"),
@@ -158,16 +196,22 @@ pub static HELP: &[HelpEntry] = &[
     h("XCUP", "(up one directory)"),
     unimpl("SMNT", "is not implemented"),
     h("QUIT", "(close control connection)"),
+    h("PORT", "<sp> h1,h2,h3,h4,p1,p2"),
+    h("PASV", "(returns address/port)"),
+    h("EPRT", "<sp> |proto|addr|port|"),
+    h("EPSV", "(returns port |||port|)"),
     h("ALLO", "<sp> size"),
     h("RNFR", "<sp> pathname"),
     h("RNTO", "<sp> pathname"),
     h("DELE", "<sp> pathname"),
+    h("MDTM", "<sp> pathname"),
     h("RMD", "<sp> pathname"),
     h("XRMD", "<sp> pathname"),
     h("MKD", "<sp> pathname"),
     h("XMKD", "<sp> pathname"),
     h("PWD", "(returns current working directory)"),
     h("XPWD", "(returns current working directory)"),
+    h("SIZE", "<sp> pathname"),
     h("SYST", "(returns system type)"),
     h("HELP", "[<sp> command]"),
     h("NOOP", "(no operation)"),
