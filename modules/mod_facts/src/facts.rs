@@ -6,9 +6,7 @@
 //! UNIX.groupname UNIX.mode UNIX.owner UNIX.ownername`), whatever order a
 //! client's `OPTS MLST` named them in; `size` is left out for directories.
 
-use std::fmt::Write as _;
-
-use crate::time::utc_stamp;
+use crate::time::push_stamp;
 
 /// One fact ProFTPD knows, as a bit of a [`FactSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +209,56 @@ pub struct Names<'a> {
     pub group: &'a [u8],
 }
 
-/// Appends `<facts> <name>` (no line end) to `out`.
+/// Appends `n` in decimal.
+fn push_dec(out: &mut Vec<u8>, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends `n` in upper-case hexadecimal (C's `%lX`).
+fn push_hex(out: &mut Vec<u8>, n: u64) {
+    let mut buf = [0u8; 16];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b"0123456789ABCDEF"[(n & 0xf) as usize];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends `n` in octal (C's `%o`).
+fn push_oct(out: &mut Vec<u8>, n: u32) {
+    let mut buf = [0u8; 11];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n & 7) as u8;
+        n >>= 3;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends `<facts> <name>` (no line end) to `out`. Numbers are written
+/// straight into the buffer: MLSD formats one line per entry.
 pub fn format_entry(
     out: &mut Vec<u8>,
     e: &Entry,
@@ -220,54 +267,63 @@ pub fn format_entry(
     opts: FactsOpts,
     name: &[u8],
 ) {
-    let mut text = String::with_capacity(192);
-    // `write!` into a String cannot fail.
     if selected.has(MODIFY) {
-        let _ = write!(text, "modify={};", utc_stamp(e.mtime));
+        out.extend_from_slice(b"modify=");
+        push_stamp(out, e.mtime);
+        out.push(b';');
     }
     if selected.has(PERM) {
-        let _ = write!(text, "perm={};", e.perm);
+        out.extend_from_slice(b"perm=");
+        out.extend_from_slice(e.perm.as_bytes());
+        out.push(b';');
     }
     if selected.has(SIZE) && !e.is_dir {
-        let _ = write!(text, "size={};", e.size);
+        out.extend_from_slice(b"size=");
+        push_dec(out, e.size);
+        out.push(b';');
     }
     if selected.has(TYPE) {
-        text.push_str("type=");
+        out.extend_from_slice(b"type=");
         match &e.kind {
-            Kind::File => text.push_str("file"),
-            Kind::Dir => text.push_str("dir"),
-            Kind::CDir => text.push_str("cdir"),
-            Kind::PDir => text.push_str("pdir"),
-            Kind::Symlink => text.push_str("OS.unix=symlink"),
+            Kind::File => out.extend_from_slice(b"file"),
+            Kind::Dir => out.extend_from_slice(b"dir"),
+            Kind::CDir => out.extend_from_slice(b"cdir"),
+            Kind::PDir => out.extend_from_slice(b"pdir"),
+            Kind::Symlink => out.extend_from_slice(b"OS.unix=symlink"),
             Kind::Slink(target) => {
-                text.push_str("OS.unix=slink:");
-                out.extend_from_slice(text.as_bytes());
-                text.clear();
+                out.extend_from_slice(b"OS.unix=slink:");
                 out.extend_from_slice(target);
             }
         }
-        text.push(';');
+        out.push(b';');
     }
     if selected.has(UNIQUE) {
-        let _ = write!(text, "unique={:X}U{:X};", e.dev, e.ino);
+        out.extend_from_slice(b"unique=");
+        push_hex(out, e.dev);
+        out.push(b'U');
+        push_hex(out, e.ino);
+        out.push(b';');
     }
     if selected.has(UNIX_GROUP) {
-        let _ = write!(text, "UNIX.group={};", e.gid);
+        out.extend_from_slice(b"UNIX.group=");
+        push_dec(out, u64::from(e.gid));
+        out.push(b';');
     }
-    out.extend_from_slice(text.as_bytes());
-    text.clear();
     if selected.has(UNIX_GROUPNAME) && opts.shows(UNIX_GROUPNAME) {
         out.extend_from_slice(b"UNIX.groupname=");
         out.extend_from_slice(names.group);
         out.push(b';');
     }
     if selected.has(UNIX_MODE) {
-        let _ = write!(text, "UNIX.mode=0{:o};", e.mode & 0o7777);
+        out.extend_from_slice(b"UNIX.mode=0");
+        push_oct(out, e.mode & 0o7777);
+        out.push(b';');
     }
     if selected.has(UNIX_OWNER) {
-        let _ = write!(text, "UNIX.owner={};", e.uid);
+        out.extend_from_slice(b"UNIX.owner=");
+        push_dec(out, u64::from(e.uid));
+        out.push(b';');
     }
-    out.extend_from_slice(text.as_bytes());
     if selected.has(UNIX_OWNERNAME) && opts.shows(UNIX_OWNERNAME) {
         out.extend_from_slice(b"UNIX.ownername=");
         out.extend_from_slice(names.owner);

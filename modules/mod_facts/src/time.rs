@@ -18,15 +18,37 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// `YYYYMMDDHHMMSS` of a Unix time, in UTC (the `modify` fact).
 pub fn utc_stamp(secs: i64) -> String {
+    let mut out = Vec::with_capacity(14);
+    push_stamp(&mut out, secs);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Appends [`utc_stamp`]'s text to `out` without allocating (C's
+/// `%04d%02d%02d%02d%02d%02d`; a year outside 0-9999 is written in full).
+pub fn push_stamp(out: &mut Vec<u8>, secs: i64) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    if (0..10_000).contains(&y) {
+        let y = y as u32;
+        out.extend_from_slice(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+        ]);
+    } else {
+        out.extend_from_slice(format!("{y:04}").as_bytes());
+    }
+    for v in [
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    ] {
+        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+    }
 }
 
 /// Days before each month, normal and leap years.
@@ -66,6 +88,9 @@ mod tests {
         assert_eq!(utc_stamp(951_782_400), "20000229000000");
         assert_eq!(utc_stamp(-1), "19691231235959");
         assert_eq!(utc_stamp(253_402_300_799), "99991231235959");
+        assert_eq!(utc_stamp(253_402_300_800), "100000101000000");
+        // C's %04d of year -1.
+        assert_eq!(utc_stamp(-62_198_755_200), "-0010101000000");
     }
 
     #[test]

@@ -232,3 +232,37 @@ mod tests {
         assert_eq!(reply, "");
     }
 }
+
+#[cfg(test)]
+mod speed {
+    use proftpd_api::cmd::Cmd;
+    use proftpd_api::session::CmdCtx;
+    use proftpd_api::testing::FakeHost;
+
+    use crate::commands::testutil::Fixture;
+
+    /// 10,000 entries: every one listed, one stat each. The bound is loose
+    /// (debug builds, a loaded machine); the release figure is printed.
+    #[test]
+    fn ten_thousand_entries() {
+        let fx = Fixture::new("mlsd_speed");
+        let big = fx.dir.join("big");
+        std::fs::create_dir(&big).expect("mkdir");
+        for i in 0..10_000 {
+            std::fs::write(big.join(format!("file{i:05}")), b"").expect("write");
+        }
+        let mut s = fx.session();
+        let mut host = FakeHost::default();
+        let cmd = Cmd::parse(b"MLSD big");
+        let t = std::time::Instant::now();
+        super::mlsd(&mut CmdCtx {
+            cmd: &cmd,
+            session: &mut s,
+            host: &mut host,
+        });
+        let took = t.elapsed();
+        eprintln!("MLSD of 10,000 entries: {took:?}");
+        assert_eq!(host.data_out.split(|&b| b == b'\n').count() - 1, 10_002);
+        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    }
+}
