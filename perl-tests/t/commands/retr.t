@@ -150,6 +150,12 @@ $c->cmd('REST 3');
 is((retr($c, 'RETR nope'))[0], "550 nope: No such file or directory\r\n", 'REST then a missing file');
 is((retr($c, 'RETR a.txt'))[1], "hello\nworld\n", 'that used it up too (measured)');
 
+# A failed RETR forgets the PASV (measured): the next one has none.
+like($c->cmd('PASV'), qr/^227 /, 'PASV');
+is($c->cmd('RETR nope'), "550 nope: No such file or directory\r\n", 'RETR fails');
+is($c->cmd('RETR a.txt'), "425 Unable to build data connection: Connection refused\r\n",
+    'the PASV is gone');
+
 # No data connection: PORT to a closed port.
 my $closed = ProFTPD::TestServer::free_port();
 my $p = sprintf('127,0,0,1,%d,%d', $closed >> 8, $closed & 255);

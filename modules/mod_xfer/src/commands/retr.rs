@@ -67,6 +67,16 @@ pub fn open_regular(path: &Path) -> Result<File, OpenError> {
 }
 
 pub fn retr(ctx: &mut CmdCtx<'_>) -> ModRet {
+    let ret = send_file(ctx);
+    if ret == ModRet::Error {
+        // A failed RETR forgets the pending PASV/PORT (measured on 1.3.8:
+        // the next RETR gets a 425).
+        ctx.host.data_clear();
+    }
+    ret
+}
+
+fn send_file(ctx: &mut CmdCtx<'_>) -> ModRet {
     if ctx.cmd.args().is_empty() {
         return missing_arg(ctx);
     }

@@ -103,12 +103,24 @@ struct Target {
     virt: Vec<u8>,
     /// HiddenStores: the temporary virtual path to rename from.
     hidden: Option<Vec<u8>>,
-    /// The file's size before the upload (where a MaxStoreFileSize
-    /// overflow cuts it back to).
+    /// Where the upload starts writing (REST offset, end for APPE, 0).
     start: u64,
+    /// The file's size once opened, before the upload: where a
+    /// MaxStoreFileSize overflow cuts it back to.
+    orig_size: u64,
 }
 
 fn store(ctx: &mut CmdCtx<'_>, kind: Kind) -> ModRet {
+    let ret = receive_file(ctx, kind);
+    if ret == ModRet::Error {
+        // A failed upload forgets the pending PASV/PORT (measured on
+        // 1.3.8: the next transfer gets a 425).
+        ctx.host.data_clear();
+    }
+    ret
+}
+
+fn receive_file(ctx: &mut CmdCtx<'_>, kind: Kind) -> ModRet {
     if kind != Kind::Stou && ctx.cmd.args().is_empty() {
         return missing_arg(ctx);
     }
@@ -155,15 +167,21 @@ fn store(ctx: &mut CmdCtx<'_>, kind: Kind) -> ModRet {
     send_now(ctx, 150, text);
 
     let mut opts = options(ctx.session, kind.verb());
-    opts.max_bytes =
-        size_limit(ctx.session, &MAX_STORE_FILE_SIZE).map(|max| max.saturating_sub(target.start));
-    if ranged {
-        opts.max_bytes = Some(
-            opts.max_bytes
-                .map_or(restart.range_len, |m| m.min(restart.range_len)),
-        );
+    // The limit is on the file's size (measured: REST 5 over a file
+    // already past the limit fails on the first byte).
+    opts.max_bytes = size_limit(ctx.session, &MAX_STORE_FILE_SIZE).map(|max| {
+        if target.orig_size > max {
+            0
+        } else {
+            max.saturating_sub(target.start)
+        }
+    });
+    let mut outcome = ctx.host.data_read(ctx.session, &mut target.file, &opts);
+    // STOR after RANG: 1.3.8 writes everything that arrives, then fails a
+    // transfer longer than the range with 426 (measured).
+    if ranged && outcome.is_complete() && outcome.stats.file_bytes > restart.range_len {
+        outcome.end = XferEnd::TooLarge;
     }
-    let outcome = ctx.host.data_read(ctx.session, &mut target.file, &opts);
 
     if outcome.is_complete() {
         if let Some(tmp) = &target.hidden {
@@ -174,7 +192,7 @@ fn store(ctx: &mut CmdCtx<'_>, kind: Kind) -> ModRet {
                 return fail_550(ctx, &target.shown.clone(), &errno_text(&e));
             }
         }
-    } else {
+    } else if !(ranged && matches!(outcome.end, XferEnd::TooLarge)) {
         clean_up_failed(ctx, &target, &outcome.end);
     }
     finish(ctx, &outcome, &info, |end| match end {
@@ -192,7 +210,7 @@ fn clean_up_failed(ctx: &mut CmdCtx<'_>, target: &Target, end: &XferEnd) {
     if target.hidden.is_some() {
         remove_hidden(target);
     } else if matches!(end, XferEnd::TooLarge) {
-        if let Err(e) = target.file.set_len(target.start) {
+        if let Err(e) = target.file.set_len(target.orig_size) {
             log::warn!("truncating an oversized upload: {e}");
         }
     } else if ctx
@@ -335,6 +353,7 @@ fn named_target(ctx: &mut CmdCtx<'_>, kind: Kind, pos: u64, rest_verb: &str) -> 
         virt,
         hidden,
         start,
+        orig_size: size,
     })
 }
 
@@ -371,6 +390,7 @@ fn stou_target(ctx: &mut CmdCtx<'_>) -> Option<Target> {
                     virt,
                     hidden: None,
                     start: 0,
+                    orig_size: 0,
                 });
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_err = Some(e),

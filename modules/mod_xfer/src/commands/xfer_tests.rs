@@ -82,11 +82,15 @@ fn retr_errors() {
         ("RETR d", "550 d: Not a regular file\r\n"),
     ];
     for (line, want) in table {
-        let mut h = FakeHost::default();
+        let mut h = FakeHost {
+            data_setup_pending: true,
+            ..FakeHost::default()
+        };
         let (ret, sent, reply) = run_on(&mut s, &mut h, retr::retr, line);
         assert_eq!((ret, reply.as_str()), (ModRet::Error, *want), "{line}");
         assert_eq!(sent, "", "{line}");
         assert!(h.opened.is_empty(), "{line}: no data connection");
+        assert!(!h.data_setup_pending, "{line}: the PASV/PORT is forgotten");
     }
 }
 
@@ -418,6 +422,12 @@ fn stor_creates_and_refuses_overwrite_by_default() {
     assert_eq!(h.opened, [Direction::Receive]);
     assert_eq!(fs::read(dir.path().join("new")).unwrap(), b"abc\r\n");
 
+    let mut h = FakeHost {
+        data_setup_pending: true,
+        ..FakeHost::default()
+    };
+    run_on(&mut s, &mut h, store::stor, "STOR new");
+    assert!(!h.data_setup_pending, "a failed STOR forgets the PASV/PORT");
     for (line, want) in [
         ("STOR new", "550 new: Overwrite permission denied\r\n"),
         ("STOR d", "550 d: Overwrite permission denied\r\n"),
@@ -515,6 +525,11 @@ fn stor_with_overwrite_and_restart() {
         "150 Opening BINARY mode data connection for f (2 bytes)\r\n"
     );
     assert_eq!(reply, "426 Transfer aborted. Operation not permitted\r\n");
+    assert_eq!(
+        fs::read(&f).unwrap(),
+        b"nQQQQ",
+        "everything written (measured)"
+    );
 }
 
 #[test]
@@ -611,6 +626,13 @@ fn max_store_file_size_cuts_back() {
     let (_, _, reply, _) = stor_in(&mut s, "APPE mid", b"abc");
     assert_eq!(reply, "552 Transfer aborted. File too large\r\n");
     assert_eq!(fs::read(dir.path().join("mid")).unwrap(), b"123456789");
+    // REST (APPE with REST writes at the offset) over a file already past
+    // the limit: the first byte is too many.
+    fs::write(dir.path().join("over"), [b'o'; 20]).unwrap();
+    run(&mut s, rest::rest, "REST 5");
+    let (_, _, reply, _) = stor_in(&mut s, "APPE over", b"x");
+    assert_eq!(reply, "552 Transfer aborted. File too large\r\n");
+    assert_eq!(fs::read(dir.path().join("over")).unwrap(), [b'o'; 20]);
     assert_eq!(
         stor_in(&mut s, "STOR ok", &[b'x'; 10]).2,
         "226 Transfer complete\r\n"
