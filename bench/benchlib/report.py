@@ -14,8 +14,10 @@ METRICS = [
     ("stor_cpu", "STOR server CPU s", "lower", "{:.2f}"),
     ("small_stor", "4 KiB STOR files/s", "higher", "{:.0f}"),
     ("small_retr", "4 KiB RETR files/s", "higher", "{:.0f}"),
+    ("small_cpu", "4 KiB server CPU s/1000 files", "lower", "{:.2f}"),
     ("list_ms", "LIST 10k entries, ms", "lower", "{:.1f}"),
     ("mlsd_ms", "MLSD 10k entries, ms", "lower", "{:.1f}"),
+    ("list_cpu", "LIST+MLSD server CPU ms", "lower", "{:.0f}"),
     ("pss_kib", "PSS KiB/idle session", "lower", "{:.0f}"),
     ("procs_per_session", "processes/session", None, "{:.1f}"),
 ]

@@ -30,19 +30,25 @@ def logins(srv, fx, client, conc, seconds, key):
     return {key: r["logins"] / r["secs"]}
 
 
-def _timed_transfer(srv, client, *args):
-    """Runs a retr/stor client; the session's CPU seconds are read right
-    before the command and right after its final reply."""
+def _session(srv, client, *args, tracer=None):
+    """Runs one session workload of the client. The CPU seconds of the
+    session's processes are read right before the timed work starts and
+    right after its last reply, while the session is still open.
+    `tracer(pids)` (optional) is called at the same point, before the work,
+    and returns a function to call after it."""
     before = srv.sessions()
     run = Run(client, srv, *args)
     try:
         if run.line() != "ready":
             raise FtpError("client out of step")
+        done = tracer(sorted(srv.sessions() - before)) if tracer else None
         probe = procstat.CpuProbe(srv.pid, before)
         probe.start()
         run.go()
         r = run.result()
         cpu = probe.stop()
+        if done:
+            done()
         run.go()
         run.wait()
     finally:
@@ -50,16 +56,16 @@ def _timed_transfer(srv, client, *args):
     return r, cpu
 
 
-def retr_big(srv, fx, client):
+def retr_big(srv, fx, client, tracer=None):
     """RETR of big.bin in TYPE I: MB/s and the session's CPU seconds."""
-    r, cpu = _timed_transfer(srv, client, "retr", "big.bin", fx.big_size)
+    r, cpu = _session(srv, client, "retr", "big.bin", fx.big_size, tracer=tracer)
     return {"retr_mbs": fx.big_size / MB / r["secs"], "retr_cpu": cpu}
 
 
-def stor_big(srv, fx, client):
+def stor_big(srv, fx, client, tracer=None):
     """STOR of big.bin's bytes (sendfile from the page cache) to up/."""
     try:
-        r, cpu = _timed_transfer(srv, client, "stor", "up/big.up", fx.path("big.bin"))
+        r, cpu = _session(srv, client, "stor", "up/big.up", fx.path("big.bin"), tracer=tracer)
         size = os.stat(fx.path("up", "big.up")).st_size
     finally:
         fx.clear_uploads()
@@ -68,33 +74,32 @@ def stor_big(srv, fx, client):
     return {"stor_mbs": fx.big_size / MB / r["secs"], "stor_cpu": cpu}
 
 
-def small_files(srv, fx, client):
+def small_files(srv, fx, client, tracer=None):
     """In one session: STOR then RETR `fx.small_files` files of 4 KiB, each
-    with its own PASV; files per second for each direction."""
+    with its own PASV; files per second for each direction, and the
+    session's CPU seconds for both loops, per 1,000 files."""
     n = fx.small_files
     try:
-        run = Run(client, srv, "small", n)
-        r = run.result()
-        run.wait()
+        r, cpu = _session(srv, client, "small", n, tracer=tracer)
         stored = [os.stat(fx.path("up", f)).st_size for f in os.listdir(fx.path("up"))]
     finally:
         fx.clear_uploads()
     if len(stored) != n or any(s != SMALL for s in stored):
         raise FtpError(f"STOR: {len(stored)} files of {n} arrived, or short")
-    return {"small_stor": n / r["stor_secs"], "small_retr": n / r["retr_secs"]}
+    return {"small_stor": n / r["stor_secs"], "small_retr": n / r["retr_secs"],
+            "small_cpu": cpu * 1000 / n}
 
 
-def listings(srv, fx, client):
-    """LIST and MLSD of dir10k in TYPE A, in one session: milliseconds;
-    MLSD is None when the server does not implement it."""
-    run = Run(client, srv, "list", "dir10k")
-    r = run.result()
-    run.wait()
+def listings(srv, fx, client, tracer=None):
+    """LIST and MLSD of dir10k in TYPE A, in one session: milliseconds
+    (MLSD None when the server does not implement it), and the session's
+    CPU milliseconds for both."""
+    r, cpu = _session(srv, client, "list", "dir10k", tracer=tracer)
     for verb in ("list", "mlsd"):
         got = r[f"{verb}_entries"]
         if got is not None and got < fx.list_entries:
             raise FtpError(f"{verb.upper()}: {got:.0f} entries listed of {fx.list_entries}")
-    return {"list_ms": r["list_ms"], "mlsd_ms": r["mlsd_ms"]}
+    return {"list_ms": r["list_ms"], "mlsd_ms": r["mlsd_ms"], "list_cpu": cpu * 1000}
 
 
 def idle_pss(srv, fx, client, count, conc=32):
@@ -136,42 +141,37 @@ def idle_pss(srv, fx, client, count, conc=32):
     return {"pss_kib": total / count, "procs_per_session": len(pids) / count}
 
 
-def strace_transfer(srv, fx, client, kind):
-    """One extra, untimed RETR or STOR with `strace -c -f` attached to the
-    session's processes: the syscall table and syscalls per MB."""
-    before = srv.sessions()
-    args = (("retr", "big.bin", fx.big_size) if kind == "retr"
-            else ("stor", "up/big.up", fx.path("big.bin")))
-    run = Run(client, srv, *args)
-    tracer = None
-    try:
-        if run.line() != "ready":
-            raise FtpError("client out of step")
-        pids = sorted(srv.sessions() - before)
+class Strace:
+    """`strace -c -f` attached to a session's processes for one workload."""
+
+    def __init__(self):
+        self.proc = None
+        self.table = ""
+
+    def __call__(self, pids):
         cmd = ["strace", "-c", "-f", "-o", "/dev/stderr"]
         for p in pids:
             cmd += ["-p", str(p)]
-        tracer = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
         time.sleep(0.5)  # attach
-        run.go()
-        run.result()
-        run.go()
-        run.wait()
-    finally:
-        run.kill()
-        if kind == "stor":
-            fx.clear_uploads()
-        out = ""
-        if tracer is not None:
-            tracer.send_signal(signal.SIGINT)
-            try:
-                _, out = tracer.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                tracer.kill()
-                _, out = tracer.communicate()
-    total = 0
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) >= 5 and f[-1] == "total":
-            total = int(f[3])
-    return out, total / (fx.big_size / MB)
+        return self.stop
+
+    def stop(self):
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _, self.table = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, self.table = self.proc.communicate()
+        self.proc = None
+
+    def calls(self):
+        """The total number of syscalls in the table."""
+        for line in self.table.splitlines():
+            f = line.split()
+            if len(f) >= 5 and f[-1] == "total":
+                return int(f[3])
+        return 0

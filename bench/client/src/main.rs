@@ -10,15 +10,18 @@
 //!
 //! - `logins CONC SECONDS`: full logins (banner, USER, PASS, QUIT) by CONC
 //!   threads until SECONDS pass.
-//! - `retr NAME SIZE` / `stor NAME FILE`: log in, `TYPE I`, print `ready`,
-//!   wait for a line on stdin (the harness reads the server's CPU time),
-//!   transfer, print the result, wait for a line again, `QUIT`.
+//! - `retr NAME SIZE`, `stor NAME FILE`: one transfer in `TYPE I`.
 //! - `small COUNT`: STOR `up/sNNNN` COUNT times (4 KiB each), then RETR
-//!   `small/fNNNN` COUNT times, one PASV per file, in one session.
+//!   `small/fNNNN` COUNT times, one PASV per file, in `TYPE I`.
 //! - `list PATH`: `TYPE A`, then LIST PATH and MLSD PATH, each timed.
 //!
-//! Output: one line `result key=value ...` on success, `error TEXT` and exit
-//! status 1 on failure.
+//! Every workload but `logins` runs in one session: log in, set the type,
+//! print `ready` and wait for a line on stdin (the harness reads the
+//! server's CPU time or attaches strace), do the timed work, print the
+//! result and wait for a line again, then `QUIT`.
+//!
+//! Output: `result key=value ...` on success; `error TEXT` and exit status
+//! 1 on failure.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -292,49 +295,51 @@ fn run(args: &[String]) -> Res<String> {
     let pass = args.get(3).ok_or("missing PASS")?;
     let work = args.get(4).ok_or("missing WORKLOAD")?.as_str();
     if work == "logins" {
-        return logins(
+        let r = logins(
             addr,
             user,
             pass,
             arg(args, 5, "CONC")?,
             arg(args, 6, "SECONDS")?,
-        );
+        )?;
+        println!("result {r}");
+        return Ok(r);
     }
+    let ty = match work {
+        "retr" | "stor" | "small" => "TYPE I",
+        "list" => "TYPE A",
+        other => return Err(format!("unknown workload {other}")),
+    };
     let mut c = Ctrl::open(addr)?;
     c.login(user, pass)?;
+    c.expect(ty, "200")?;
+    handshake("ready")?;
     let out = match work {
         "retr" => {
             let name: String = arg(args, 5, "NAME")?;
             let size: u64 = arg(args, 6, "SIZE")?;
-            c.expect("TYPE I", "200")?;
             let mut buf = vec![0u8; BUF];
-            handshake("ready")?;
             let t = Instant::now();
             let n = c.retr(&name, &mut buf)?;
             let secs = t.elapsed().as_secs_f64();
             if n != size {
                 return Err(format!("RETR {name}: {n} bytes, expected {size}"));
             }
-            handshake(&format!("result bytes={n} secs={secs:.6}"))?;
-            String::new()
+            format!("bytes={n} secs={secs:.6}")
         }
         "stor" => {
             let name: String = arg(args, 5, "NAME")?;
             let path: String = arg(args, 6, "FILE")?;
             let mut f = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
-            c.expect("TYPE I", "200")?;
-            handshake("ready")?;
             let t = Instant::now();
             let n = c.stor(&name, &mut f)?;
             let secs = t.elapsed().as_secs_f64();
-            handshake(&format!("result bytes={n} secs={secs:.6}"))?;
-            String::new()
+            format!("bytes={n} secs={secs:.6}")
         }
         "small" => {
             let count: usize = arg(args, 5, "COUNT")?;
             let payload = vec![b'x'; SMALL];
             let mut buf = vec![0u8; 65536];
-            c.expect("TYPE I", "200")?;
             let t = Instant::now();
             for i in 0..count {
                 let n = c.stor(&format!("up/s{i:04}"), &mut payload.as_slice())?;
@@ -353,9 +358,8 @@ fn run(args: &[String]) -> Res<String> {
             let retr = t.elapsed().as_secs_f64();
             format!("stor_secs={stor:.6} retr_secs={retr:.6}")
         }
-        "list" => {
+        _ => {
             let path: String = arg(args, 5, "PATH")?;
-            c.expect("TYPE A", "200")?;
             let mut out = Vec::new();
             for verb in ["list", "mlsd"] {
                 let t = Instant::now();
@@ -372,8 +376,8 @@ fn run(args: &[String]) -> Res<String> {
             }
             out.join(" ")
         }
-        other => return Err(format!("unknown workload {other}")),
     };
+    handshake(&format!("result {out}"))?;
     c.quit()?;
     Ok(out)
 }
@@ -381,11 +385,7 @@ fn run(args: &[String]) -> Res<String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     match run(&args) {
-        Ok(out) if out.is_empty() => ExitCode::SUCCESS,
-        Ok(out) => {
-            println!("result {out}");
-            ExitCode::SUCCESS
-        }
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             println!("error {e}");
             ExitCode::FAILURE
