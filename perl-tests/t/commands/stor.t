@@ -140,6 +140,7 @@ my $closed = ProFTPD::TestServer::free_port();
 $c->cmd(sprintf('PORT 127,0,0,1,%d,%d', $closed >> 8, $closed & 255));
 is($c->cmd('STOR fail425'), "425 Unable to build data connection: Connection refused\r\n", 'no data connection: 425');
 ok(-e "$home/fail425", 'created before the data connection');
+is($c->cmd('DELE new'), "250 DELE command successful\r\n", 'DELE');
 is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 $srv->stop;
 
@@ -147,7 +148,8 @@ my @log = map { (split / /, $_, 6)[5] } split /\n/, (get_file($srv->dir . '/xfer
 like($log[0], qr{^0 \S+ 12 \Q$home\E/asc a _ i r demo ftp 0 \* c$},
     'xferlog: file-side bytes of an ASCII upload');
 like($log[1], qr{^0 \S+ 9 \Q$home\E/new b _ i r demo ftp 0 \* c$}, 'xferlog: binary upload');
-like($log[-1], qr{^0 \S+ 0 \Q$home\E/fail425 b _ i r demo ftp 0 \* i$}, 'xferlog: the 425');
+like($log[-2], qr{^0 \S+ 0 \Q$home\E/fail425 b _ i r demo ftp 0 \* i$}, 'xferlog: the 425');
+like($log[-1], qr{^0 \S+ 9 \Q$home\E/new b _ d r demo ftp 0 \* c$}, 'xferlog: DELE, direction d');
 
 # AllowOverwrite on.
 $srv = ProFTPD::TestServer->demo(config => "AllowOverwrite on\nTransferLog NONE\n");
