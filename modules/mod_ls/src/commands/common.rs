@@ -255,6 +255,10 @@ pub fn finish(
         Outcome::Fail450(text) => {
             if opened {
                 ctx.host.data_close();
+            } else {
+                // 1.3.8 drops the pending PASV/PORT setup after a failed
+                // NLST (a client already connected is reset, measured).
+                ctx.host.data_clear();
             }
             ctx.reply_err(450, text);
             ModRet::Error

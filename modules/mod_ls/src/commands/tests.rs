@@ -92,8 +92,10 @@ fn missing_paths_and_data_connection_failures() {
         format!("{OPEN}450  emptyd: No such file or directory\r\n")
     );
     // NLST checks first: no 150.
+    h.data_setup_pending = true;
     let r = exec(&mut s, &mut h, "NLST -a nosuch");
     assert_eq!(r.control, "450 -a nosuch: No such file or directory\r\n");
+    assert!(!h.data_setup_pending, "the pending PASV is dropped");
     assert_eq!(
         exec(&mut s, &mut h, "NLST *.zz").control,
         "450 No files found\r\n"
