@@ -83,8 +83,8 @@ fn read_all(mut s: TcpStream) -> Vec<u8> {
 
 /// A data connection to `addr` from 127.0.0.2.
 fn connect_from_other_address(addr: SocketAddr) -> TcpStream {
-    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-        .expect("socket");
+    let sock =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
     let from: SocketAddr = (Ipv4Addr::new(127, 0, 0, 2), 0).into();
     sock.bind(&from.into()).expect("bind 127.0.0.2");
     sock.connect_timeout(&addr.into(), Duration::from_secs(5))
@@ -135,9 +135,13 @@ fn pasv_from_another_address_is_refused_and_the_client_gets_its_data() {
     );
     assert_eq!(c.reply(), "226 Transfer complete\r\n");
     assert!(read_all(real) == pattern(SMALL));
-    assert!(read_all(thief).is_empty(), "the foreign connection got data");
     assert!(
-        srv.system_log().contains("Passive connection from 127.0.0.2 rejected"),
+        read_all(thief).is_empty(),
+        "the foreign connection got data"
+    );
+    assert!(
+        srv.system_log()
+            .contains("Passive connection from 127.0.0.2 rejected"),
         "{}",
         srv.system_log()
     );
@@ -155,9 +159,10 @@ fn pasv_never_connected_ends_at_timeout_stalled_without_a_reply() {
     c.send("RETR small");
     c.expect_closed(CLOSE_WAIT).expect("closed without a reply");
     assert!(t0.elapsed() >= Duration::from_millis(1500));
-    assert!(srv
-        .system_log()
-        .contains("Data transfer stall timeout: 2 seconds"));
+    assert!(
+        srv.system_log()
+            .contains("Data transfer stall timeout: 2 seconds")
+    );
 }
 
 #[test]
@@ -184,7 +189,10 @@ fn abor_mid_retr_gives_426_then_226_and_the_session_goes_on() {
     c.send("ABOR");
     // 1.3.8 sends this 426 (with its full stop) and then, unlike the
     // spec's two replies, nothing for ABOR; we send the spec's 226.
-    assert_eq!(c.reply(), "426 Transfer aborted. Data connection closed.\r\n");
+    assert_eq!(
+        c.reply(),
+        "426 Transfer aborted. Data connection closed.\r\n"
+    );
     assert_eq!(c.reply(), "226 Abort successful\r\n");
     let got = reader.join().expect("reader");
     assert!(got < BIG, "the transfer stopped");
@@ -210,7 +218,10 @@ fn abor_with_telnet_ip_and_synch_is_the_same() {
         nix::sys::socket::MsgFlags::MSG_OOB,
     );
     c.send("ABOR");
-    assert_eq!(c.reply(), "426 Transfer aborted. Data connection closed.\r\n");
+    assert_eq!(
+        c.reply(),
+        "426 Transfer aborted. Data connection closed.\r\n"
+    );
     assert_eq!(c.reply(), "226 Abort successful\r\n");
     reader.join().expect("reader");
     assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
@@ -233,13 +244,19 @@ fn commands_during_a_transfer() {
     let mut c = login(&srv);
     let reader = slow_retr(&mut c);
     assert_eq!(c.cmd("NOOP"), "200 NOOP: data transfer in progress\r\n");
-    assert_eq!(c.cmd("RETR small"), "450 RETR: data transfer in progress\r\n");
+    assert_eq!(
+        c.cmd("RETR small"),
+        "450 RETR: data transfer in progress\r\n"
+    );
     assert_eq!(c.cmd("pasv"), "450 PASV: data transfer in progress\r\n");
     let stat = c.cmd("STAT");
     assert!(stat.starts_with("211"), "{stat}");
     assert_eq!(c.cmd("SYST"), "215 UNIX Type: L8\r\n");
     c.send("ABOR");
-    assert_eq!(c.reply(), "426 Transfer aborted. Data connection closed.\r\n");
+    assert_eq!(
+        c.reply(),
+        "426 Transfer aborted. Data connection closed.\r\n"
+    );
     assert_eq!(c.reply(), "226 Abort successful\r\n");
     reader.join().expect("reader");
 }
@@ -258,9 +275,10 @@ fn a_client_that_never_reads_stalls_and_the_session_ends() {
         "150 Opening BINARY mode data connection for big (1073741824 bytes)\r\n"
     );
     c.expect_closed(CLOSE_WAIT).expect("closed without a reply");
-    assert!(srv
-        .system_log()
-        .contains("Data transfer stall timeout: 2 seconds"));
+    assert!(
+        srv.system_log()
+            .contains("Data transfer stall timeout: 2 seconds")
+    );
     drop(data);
 }
 

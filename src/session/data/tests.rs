@@ -517,3 +517,30 @@ fn abort_without_a_transfer_only_clears_the_setup() {
     let mut b = [0u8; 16];
     assert!(c.read(&mut b).is_err(), "nothing sent");
 }
+
+#[test]
+fn receiving_appends_to_an_append_mode_file() {
+    let (mut host, _c, mut s) = setup();
+    let addr = listen(&mut host, None);
+    let data = pattern(3 << 20);
+    let d2 = data.clone();
+    let client = thread::spawn(move || {
+        let mut t = TcpStream::connect(addr).expect("connect");
+        t.write_all(&d2).expect("write");
+    });
+    host.open(&mut s, Direction::Receive).expect("open");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("up");
+    std::fs::write(&path, b"head").expect("write");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    let out = host.receive_data(&mut s, &mut f, &opts());
+    client.join().expect("join");
+    assert!(out.is_complete(), "{out:?}");
+    assert_eq!(out.stats.file_bytes, data.len() as u64);
+    let mut want = b"head".to_vec();
+    want.extend_from_slice(&data);
+    assert!(std::fs::read(&path).expect("read") == want);
+}

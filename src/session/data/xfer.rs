@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
 
@@ -21,7 +22,7 @@ use super::{Host, Phase, Wake};
 
 /// Bytes per read when receiving, and per file read when a send cannot
 /// use sendfile.
-pub const BUF_SIZE: usize = 512 * 1024;
+pub const BUF_SIZE: usize = 64 * 1024;
 
 /// The most one sendfile(2) call is asked for (the kernel moves at most
 /// about 2 GiB per call anyway).
@@ -164,6 +165,11 @@ impl Host {
             ))),
             Some(_) => {
                 let mut pace = Pace::new(opts);
+                if !opts.ascii && opts.max_bytes.is_none() && opts.rate.is_none() {
+                    if let Some(res) = self.receive_splice(session, file, &mut pace, &mut stats) {
+                        return self.finish_transfer(opened, stats, res);
+                    }
+                }
                 let mut buf = self.take_buf();
                 let mut out = std::mem::take(&mut self.data.out);
                 let res = self.receive_loop(
@@ -394,6 +400,51 @@ impl Host {
         res
     }
 
+    /// Binary receive through a pipe with splice(2): the bytes go from the
+    /// socket to the file without a copy through user space. `None` when
+    /// splice is not available here (the caller copies instead).
+    fn receive_splice(
+        &mut self,
+        session: &mut Session,
+        file: &mut File,
+        pace: &mut Pace,
+        stats: &mut XferStats,
+    ) -> Option<Result<(), XferEnd>> {
+        use nix::fcntl::{FcntlArg, OFlag, SpliceFFlags, fcntl, splice};
+        let (pipe_r, pipe_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).ok()?;
+        let _ = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(PIPE_SIZE));
+        let flags = SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_NONBLOCK;
+        let mut spliceable = true;
+        loop {
+            if let Some(end) = self.stop_reason(session) {
+                return Some(Err(end));
+            }
+            let res = match self.data.conn.as_ref() {
+                Some(c) => splice(&c.stream, None, &pipe_w, None, PIPE_SIZE as usize, flags),
+                None => continue,
+            };
+            match res {
+                Ok(0) => return Some(Ok(())),
+                Ok(n) => {
+                    stats.wire_bytes += n as u64;
+                    self.moved(pace, n);
+                    if let Err(e) = drain_pipe(&pipe_r, file, n, &mut spliceable) {
+                        return Some(Err(e));
+                    }
+                    stats.file_bytes += n as u64;
+                }
+                Err(Errno::EAGAIN) => {
+                    if let Err(e) = self.wait_ready(session, pace) {
+                        return Some(Err(e));
+                    }
+                }
+                Err(Errno::EINTR) => {}
+                Err(Errno::EINVAL) if stats.wire_bytes == 0 => return None,
+                Err(e) => return Some(Err(net_end(e.into()))),
+            }
+        }
+    }
+
     /// Reads the data connection into `file` until the client closes it.
     #[allow(clippy::too_many_arguments)]
     fn receive_loop(
@@ -449,6 +500,44 @@ impl Host {
             }
         }
     }
+}
+
+/// The pipe a binary receive splices through (bytes).
+const PIPE_SIZE: i32 = 1 << 20;
+
+/// Moves everything in `pipe` to `file` (splice, or read and write when
+/// the file system cannot splice).
+/// `*spliceable` turns false (for the rest of the transfer) when the file
+/// refuses splice (an O_APPEND file on older kernels).
+fn drain_pipe(
+    pipe: &OwnedFd,
+    file: &mut File,
+    mut n: usize,
+    spliceable: &mut bool,
+) -> Result<(), XferEnd> {
+    use nix::fcntl::{SpliceFFlags, splice};
+    while n > 0 {
+        let res = if *spliceable {
+            splice(pipe, None, &*file, None, n, SpliceFFlags::SPLICE_F_MOVE)
+        } else {
+            Err(Errno::EINVAL)
+        };
+        match res {
+            Ok(0) => return Err(XferEnd::File(io::Error::from_raw_os_error(nix::libc::EIO))),
+            Ok(m) => n -= m,
+            Err(Errno::EINTR) => {}
+            Err(Errno::EINVAL) => {
+                *spliceable = false;
+                let mut buf = vec![0u8; n];
+                let mut r = File::from(pipe.try_clone().map_err(XferEnd::File)?);
+                r.read_exact(&mut buf).map_err(XferEnd::File)?;
+                file.write_all(&buf).map_err(XferEnd::File)?;
+                return Ok(());
+            }
+            Err(e) => return Err(XferEnd::File(e.into())),
+        }
+    }
+    Ok(())
 }
 
 /// Writes received bytes to the file, up to `max` file bytes in all;
