@@ -156,6 +156,17 @@ pub fn format_line(
     out
 }
 
+/// [`real_path`] when the session has a TransferLog, else nothing: the
+/// resolution costs a system call per path component, which a session
+/// without an xferlog need not pay on every transfer.
+pub fn log_path(session: &mut Session, virt: &[u8]) -> Vec<u8> {
+    if session.state::<XferState>().log.is_some() {
+        real_path(session, virt)
+    } else {
+        Vec::new()
+    }
+}
+
 /// The path xferlog shows for a virtual path: symlinks resolved (1.3.8
 /// logs the target, measured), the chroot prepended. A name that does not
 /// exist (yet) keeps its last component under its resolved directory.

@@ -25,7 +25,7 @@ use super::transfer::{
 };
 use crate::keys::{ALLOW_RETRIEVE_RESTART, MAX_RETRIEVE_FILE_SIZE};
 use crate::state::XferState;
-use crate::xferlog::{Way, real_path};
+use crate::xferlog::{Way, log_path};
 
 /// Why a file cannot be sent.
 pub enum OpenError {
@@ -122,7 +122,7 @@ fn send_file(ctx: &mut CmdCtx<'_>) -> ModRet {
     } else {
         (None, left)
     };
-    let info_path = real_path(ctx.session, &virt);
+    let info_path = log_path(ctx.session, &virt);
     let info = LogInfo {
         real_path: &info_path,
         way: Way::Out,

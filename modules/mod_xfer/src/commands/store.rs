@@ -46,7 +46,7 @@ use crate::keys::{
     MAX_STORE_FILE_SIZE, STORE_UNIQUE_PREFIX,
 };
 use crate::state::XferState;
-use crate::xferlog::{Way, real_path};
+use crate::xferlog::{Way, log_path};
 
 /// Which of the three upload commands runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,7 @@ fn receive_file(ctx: &mut CmdCtx<'_>, kind: Kind) -> ModRet {
     let Some(mut target) = target else {
         return ModRet::Error;
     };
-    let info_path = real_path(ctx.session, &target.virt);
+    let info_path = log_path(ctx.session, &target.virt);
     let info = LogInfo {
         real_path: &info_path,
         way: Way::In,
