@@ -326,3 +326,98 @@ impl SmallBuffer for TcpStream {
         let _ = socket2::SockRef::from(self).set_recv_buffer_size(4096);
     }
 }
+
+#[test]
+fn timeout_no_transfer_runs_from_the_login() {
+    // 1.3.8: armed at login; NOOPs do not reset it (observed).
+    let srv = server("TimeoutNoTransfer 2");
+    let mut c = login(&srv);
+    let t0 = Instant::now();
+    let mut got = String::new();
+    while t0.elapsed() < Duration::from_secs(6) {
+        thread::sleep(Duration::from_millis(400));
+        c.send("NOOP");
+        match c.try_reply() {
+            Ok(r) if r.starts_with("200") => {}
+            Ok(r) => {
+                got = r;
+                break;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(
+        got,
+        "421 No transfer timeout (2 seconds): closing control connection\r\n"
+    );
+    assert!(t0.elapsed() < Duration::from_secs(4));
+}
+
+#[test]
+fn a_long_transfer_keeps_the_idle_timer_off() {
+    // About 3 s at TransferRate 32 (KiB/s) with TimeoutIdle 2.
+    let srv = server("TimeoutIdle 2\nTransferRate RETR 32");
+    let mut c = login(&srv);
+    let addr = pasv(&mut c);
+    let data = TcpStream::connect(addr).expect("connect");
+    let t0 = Instant::now();
+    c.send("RETR small");
+    c.timeout = Duration::from_secs(15);
+    assert!(c.reply().starts_with("150 "));
+    assert!(read_all(data) == pattern(SMALL));
+    assert_eq!(c.reply(), "226 Transfer complete\r\n");
+    assert!(
+        t0.elapsed() >= Duration::from_millis(2500),
+        "{:?}",
+        t0.elapsed()
+    );
+    assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
+}
+
+#[test]
+fn sigterm_ends_a_session_in_the_middle_of_a_transfer() {
+    let srv = server("");
+    let mut c = login(&srv);
+    let reader = slow_retr(&mut c);
+    let pid = srv.wait_for_one_session();
+    let t0 = Instant::now();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("kill");
+    c.expect_closed(CLOSE_WAIT).expect("closed");
+    assert!(t0.elapsed() < Duration::from_secs(3));
+    assert!(reader.join().expect("reader") < BIG);
+}
+
+#[test]
+fn a_client_that_stops_reading_replies_does_not_hold_off_sigterm() {
+    // Each HELP answers ~700 bytes; 20,000 of them fill every buffer, so
+    // the session waits to write. SIGTERM must still end it at once.
+    let srv = server("");
+    let c = login(&srv);
+    let _ = socket2::SockRef::from(c.stream()).set_recv_buffer_size(4096);
+    let flood = "HELP\r\n".repeat(20_000);
+    c.stream()
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let _ = (&*c.stream()).write_all(flood.as_bytes());
+    thread::sleep(Duration::from_millis(500));
+    let pid = srv.wait_for_one_session();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("kill");
+    let t0 = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}/stat")).exists()
+        && !fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(3),
+            "session {pid} still running"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
