@@ -402,7 +402,7 @@ fn a_client_that_stops_reading_replies_does_not_hold_off_sigterm() {
     c.stream()
         .set_write_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
-    let _ = (&*c.stream()).write_all(flood.as_bytes());
+    let _ = c.stream().write_all(flood.as_bytes());
     thread::sleep(Duration::from_millis(500));
     let pid = srv.wait_for_one_session();
     nix::sys::signal::kill(
