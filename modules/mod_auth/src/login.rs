@@ -371,6 +371,9 @@ pub fn decide(
         return Err(Denial::Reason(format!("User in {FTPUSERS_PATH}")));
     }
     let identity = build_identity(session, host, &pw, anon.map(|(c, _)| c))?;
+    // Known before the switch, so the name sources can tell whether they
+    // will still be in reach (PersistentPasswd).
+    session.chroot = identity.chroot.clone();
     capture_names(session, host);
     Ok((pw, identity))
 }

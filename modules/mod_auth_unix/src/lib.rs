@@ -15,8 +15,9 @@ use proftpd_api::config::{ConfigError, ConfigKey, Contexts, DirectiveCtx, Merge}
 use proftpd_api::module::{DirectiveEntry, ModuleDef};
 use proftpd_api::session::{NameMaps, Shadow};
 
-/// `PersistentPasswd on|off`: accepted for compatibility; NSS answers are
-/// taken before the chroot by the runtime either way.
+/// `PersistentPasswd on|off` (default off): whether /etc/passwd and
+/// /etc/group stay usable for listing names inside a chroot. Logins look
+/// the user up before the chroot either way.
 pub static PERSISTENT_PASSWD: ConfigKey<bool> = ConfigKey::new("PersistentPasswd");
 /// `AuthUnixOptions ...`: the option words as written.
 pub static AUTH_UNIX_OPTIONS: ConfigKey<Vec<String>> = ConfigKey::new("AuthUnixOptions");
@@ -219,9 +220,20 @@ fn read_capped(ctx: &mut AuthCtx<'_>, path: &str) -> Vec<u8> {
     }
 }
 
-/// Every uid and gid name of /etc/passwd and /etc/group, read before the
-/// chroot so that listings keep showing names inside it.
+/// Every uid and gid name of /etc/passwd and /etc/group, for listings.
+/// A session that will be chrooted gets none unless `PersistentPasswd
+/// on`: 1.3.8 looks names up when it lists, and inside the chroot the
+/// files are gone, so it shows numbers (measured; PersistentPasswd keeps
+/// them open).
 fn names(ctx: &mut AuthCtx<'_>) -> NameMaps {
+    let persistent = ctx
+        .session
+        .get(&PERSISTENT_PASSWD)
+        .copied()
+        .unwrap_or(false);
+    if ctx.session.chroot.is_some() && !persistent {
+        return NameMaps::default();
+    }
     NameMaps {
         users: parse_id_names(&read_capped(ctx, PASSWD_PATH)),
         groups: parse_id_names(&read_capped(ctx, GROUP_PATH)),

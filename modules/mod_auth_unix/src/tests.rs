@@ -222,3 +222,35 @@ fn names_come_from_the_account_files_through_the_host() {
     assert_eq!(maps.user(0), None);
     assert_eq!(h.reads, 2);
 }
+
+#[test]
+fn a_chrooted_session_gets_names_only_with_persistent_passwd() {
+    let mut h = FakeHost::default();
+    h.add_file("/etc/passwd", "alice:x:1000:100::/home/alice:/bin/sh\n");
+    h.add_file("/etc/group", "users:x:100:alice\n");
+    let mut s = session();
+    s.chroot = Some("/home/alice".into());
+    let maps = names(&mut AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    });
+    assert_eq!(maps, NameMaps::default());
+
+    let mut tree = ConfigTree::new();
+    let main = tree.main_server();
+    tree.add(
+        main,
+        &PERSISTENT_PASSWD,
+        true,
+        vec![],
+        proftpd_api::config::Merge::Down,
+        proftpd_api::config::Origin::default(),
+    );
+    let mut s = session_over(&[], tree);
+    s.chroot = Some("/home/alice".into());
+    let maps = names(&mut AuthCtx {
+        session: &mut s,
+        host: &mut h,
+    });
+    assert_eq!(maps.user(1000), Some("alice"));
+}

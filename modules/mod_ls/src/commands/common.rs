@@ -2,8 +2,6 @@
 //! listing, the sticky ls flags, `~` expansion, the data connection and
 //! the mapping of a listing's outcome to replies.
 
-use std::os::unix::ffi::OsStrExt;
-
 use proftpd_api::auth::{AuthAnswer, AuthCtx};
 use proftpd_api::data::{DataSource, Direction, XferEnd, XferOptions};
 use proftpd_api::module::ModRet;
@@ -137,9 +135,11 @@ pub fn parse_options(
     off
 }
 
-/// `~` and `~user` at the start of a path: the home directory (the
-/// session's own as seen after login; another user's from the auth
-/// modules). `None` when it does not apply or the user is unknown.
+/// `~` and `~user` at the start of a path: the user's home directory as
+/// the auth modules give it (the logged-in user's for a bare `~`), as
+/// 1.3.8 expands it. Inside a chroot that is the real path, which the
+/// session cannot see: 1.3.8 then answers 450, and so do we (measured).
+/// `None` when it does not apply or the user is unknown.
 pub fn expand_tilde(
     session: &mut Session,
     host: &mut dyn SessionHost,
@@ -148,37 +148,34 @@ pub fn expand_tilde(
     let rest = path.strip_prefix(b"~")?;
     let end = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
     let user = &rest[..end];
-    let home: Vec<u8> = if user.is_empty() {
+    let name = if user.is_empty() {
         session
             .identity
-            .as_ref()?
-            .chdir
-            .as_os_str()
-            .as_bytes()
-            .to_vec()
+            .as_ref()
+            .map(|i| i.user.clone())
+            .or_else(|| session.user.clone())?
     } else {
-        let name = std::str::from_utf8(user).ok()?;
-        let modules = session.auth_modules.clone();
-        let mut found = None;
-        for m in modules {
-            let Some(f) = m.table.getpwnam else { continue };
-            let mut ctx = AuthCtx {
-                session: &mut *session,
-                host: &mut *host,
-            };
-            match f(&mut ctx, name) {
-                AuthAnswer::Found(pw) => {
-                    found = Some(pw.dir.into_bytes());
-                    break;
-                }
-                AuthAnswer::Failed(_) => break,
-                AuthAnswer::Declined if m.required => break,
-                AuthAnswer::Declined => {}
-            }
-        }
-        found?
+        std::str::from_utf8(user).ok()?.to_string()
     };
-    let mut out = home;
+    let modules = session.auth_modules.clone();
+    let mut home = None;
+    for m in modules {
+        let Some(f) = m.table.getpwnam else { continue };
+        let mut ctx = AuthCtx {
+            session: &mut *session,
+            host: &mut *host,
+        };
+        match f(&mut ctx, &name) {
+            AuthAnswer::Found(pw) => {
+                home = Some(pw.dir.into_bytes());
+                break;
+            }
+            AuthAnswer::Failed(_) => break,
+            AuthAnswer::Declined if m.required => break,
+            AuthAnswer::Declined => {}
+        }
+    }
+    let mut out = home?;
     out.extend_from_slice(&rest[end..]);
     Some(out)
 }
