@@ -23,6 +23,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import time
 
 USER = "benchftp"
 PASSWORD = "demo"
@@ -114,8 +115,17 @@ class Fixture:
     def remove(self):
         self.remove_user()
         if self.mounted:
-            r = subprocess.run(["umount", self.state], capture_output=True)
-            self.mounted = r.returncode != 0
+            # A session process killed a moment ago may still hold its cwd
+            # here (EBUSY): retry briefly, then detach the mount lazily so
+            # that none is ever left behind.
+            for _ in range(30):
+                if subprocess.run(["umount", self.state], capture_output=True).returncode == 0:
+                    self.mounted = False
+                    break
+                time.sleep(0.1)
+            else:
+                subprocess.run(["umount", "-l", self.state], capture_output=True)
+                self.mounted = False
         if not self.mounted:
             shutil.rmtree(self.state, ignore_errors=True)
 

@@ -109,6 +109,10 @@ class Server:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
+            deadline = time.monotonic() + 2
+            while any(os.path.exists(f"/proc/{p}") for p in kids) \
+                    and time.monotonic() < deadline:
+                time.sleep(0.02)
         self.stderr.close()
         self.proc = None
 
