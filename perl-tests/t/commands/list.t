@@ -238,6 +238,35 @@ is($data, lines_for($home, @visible) . "\r\nemptyd:\r\n",
 $c->cmd('QUIT');
 $srv->stop;
 
+# Names inside a chroot: the AuthUserFile's always; /etc/passwd's only
+# with PersistentPasswd on (1.3.8 looks names up while it lists, and the
+# chroot hides /etc; measured).
+SKIP: {
+    skip 'needs root (chroot, a root-owned file)', 2 unless ProFTPD::TestServer::is_root();
+    for my $persist (0, 1) {
+        $srv = ProFTPD::TestServer->new(
+            users  => [ { name => 'demo', password => 'demo' } ],
+            config => "ServerName \"T\"\nAuthOrder mod_auth_file.c mod_auth_unix.c\n"
+                . "AuthUserFile {dir}/ftpd.passwd\nAuthGroupFile {dir}/ftpd.group\n"
+                . "RequireValidShell off\nDefaultRoot ~\n"
+                . ($persist ? "PersistentPasswd on\n" : ''),
+        );
+        $home = realpath($srv->home('demo'));
+        put("$home/r.txt", '');
+        chown 0, 0, "$home/r.txt";
+        utime $T2019, $T2019, "$home/r.txt";
+        $c = $srv->raw;
+        $c->banner;
+        $c->login('demo', 'demo');
+        ($ctl, $data) = listing($c, 'LIST r.txt');
+        my $who = $persist ? 'root     root    ' : '0        0       ';
+        is($data, "-rw-r--r--   1 $who        0 Jul  4  2019 r.txt\r\n",
+            $persist ? 'chroot, PersistentPasswd on: names' : 'chroot: numbers for /etc/passwd ids');
+        $c->cmd('QUIT');
+        $srv->stop;
+    }
+}
+
 # A Net::FTP client.
 $srv = ProFTPD::TestServer->demo;
 $home = realpath($srv->home('demo'));
