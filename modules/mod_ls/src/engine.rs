@@ -94,11 +94,37 @@ impl Env<'_> {
 pub struct Limit {
     pub curr: u32,
     pub max: u32,
+    /// The directive word, for the log line.
+    pub what: &'static str,
+    /// Whether the log line was written (once per command, as 1.3.8).
+    logged: bool,
 }
 
 impl Limit {
-    pub fn reached(&self) -> bool {
-        self.curr > 0 && self.max > 0 && self.curr >= self.max
+    fn new(what: &'static str, max: u32) -> Limit {
+        Limit {
+            curr: 0,
+            max,
+            what,
+            logged: false,
+        }
+    }
+
+    /// Whether the limit is reached; the first time, logs it as 1.3.8
+    /// does (the client is told nothing: the listing just ends).
+    pub fn reached(&mut self) -> bool {
+        let hit = self.curr > 0 && self.max > 0 && self.curr >= self.max;
+        if hit && !self.logged {
+            self.logged = true;
+            // maxdepth is counted one higher than it is configured.
+            let shown = if self.what == "maxdepth" {
+                self.max - 1
+            } else {
+                self.max
+            };
+            log::debug!("ListOptions {} ({shown}) reached", self.what);
+        }
+        hit
     }
 }
 
@@ -136,18 +162,18 @@ pub struct Engine<'a, 'c> {
 
 impl<'a, 'c> Engine<'a, 'c> {
     pub fn new(env: &'a Env<'a>, flags: Flags, conn: Option<&'c mut dyn Conn>) -> Self {
-        let (mut depth, mut dirs, mut files) =
-            (Limit::default(), Limit::default(), Limit::default());
-        if let Some(lo) = &env.list_options {
-            // 1.3.8 counts the listed directory itself as a level.
-            depth.max = if lo.maxdepth > 0 {
-                lo.maxdepth.saturating_add(1)
+        let lo = env.list_options.as_ref();
+        // 1.3.8 counts the listed directory itself as a level.
+        let maxdepth = lo.map_or(0, |l| {
+            if l.maxdepth > 0 {
+                l.maxdepth.saturating_add(1)
             } else {
                 0
-            };
-            dirs.max = lo.maxdirs;
-            files.max = lo.maxfiles;
-        }
+            }
+        });
+        let depth = Limit::new("maxdepth", maxdepth);
+        let dirs = Limit::new("maxdirs", lo.map_or(0, |l| l.maxdirs));
+        let files = Limit::new("maxfiles", lo.map_or(0, |l| l.maxfiles));
         Engine {
             env,
             flags,
