@@ -19,11 +19,8 @@ use proftpd_api::session::CmdCtx;
 use super::mfmt::{STAMP_LEN, cut_fraction, einval, fs_failure};
 use super::{BAD_PARAM_COUNT, parse_timestamp, path_after_first_word, set_mtime};
 
-/// Why one fact could not be applied: the reply it gets.
-#[derive(Debug)]
-enum Refusal {
-    Reply(u16, Vec<u8>),
-}
+/// Why one fact could not be applied: the reply code and text it gets.
+type Refusal = (u16, Vec<u8>);
 
 pub fn mff(ctx: &mut CmdCtx<'_>) -> ModRet {
     let args = ctx.cmd.args();
@@ -44,9 +41,7 @@ pub fn mff(ctx: &mut CmdCtx<'_>) -> ModRet {
     let mut start = 0;
     while let Some(len) = facts[start..].iter().position(|&b| b == b';') {
         let fact = &facts[start..start + len];
-        if let Err(Refusal::Reply(code, text)) =
-            apply(ctx, &facts, start + len, fact, &path, &target)
-        {
+        if let Err((code, text)) = apply(ctx, &facts, start + len, fact, &path, &target) {
             ctx.reply_err(code, text);
             return ModRet::Error;
         }
@@ -73,29 +68,20 @@ fn apply(
     target: &[u8],
 ) -> Result<(), Refusal> {
     let value = fact.iter().position(|&b| b == b'=').map(|i| &fact[i + 1..]);
-    let failed = |e: std::io::Error| {
-        let (code, text) = fs_failure(path, &e);
-        Refusal::Reply(code, text)
-    };
+    let failed = |e: std::io::Error| fs_failure(path, &e);
     if starts_with_ci(fact, b"modify") {
         // 1.3.8 names the facts only up to this one here.
         let Some(ts) = value else {
-            return Err(Refusal::Reply(
-                501,
-                path_reason(&facts[..end], &errno_text(&einval())),
-            ));
+            return Err((501, path_reason(&facts[..end], &errno_text(&einval()))));
         };
         if ts.len() < STAMP_LEN {
-            return Err(Refusal::Reply(501, path_reason(ts, &errno_text(&einval()))));
+            return Err((501, path_reason(ts, &errno_text(&einval()))));
         }
         let secs = parse_timestamp(cut_fraction(ts)).ok_or_else(|| failed(einval()))?;
         set_mtime(target, secs).map_err(failed)
     } else if starts_with_ci(fact, b"UNIX.group") {
         let Some(group) = value else {
-            return Err(Refusal::Reply(
-                501,
-                path_reason(facts, &errno_text(&einval())),
-            ));
+            return Err((501, path_reason(facts, &errno_text(&einval()))));
         };
         let gid = match strtoul(group, 10) {
             Some(g) => g as u32,
@@ -113,7 +99,7 @@ fn apply(
         let Some(mode) = value else {
             // 1.3.8 reports whatever errno was left over here: ENOENT.
             let stale = std::io::Error::from_raw_os_error(nix::libc::ENOENT);
-            return Err(Refusal::Reply(501, path_reason(facts, &errno_text(&stale))));
+            return Err((501, path_reason(facts, &errno_text(&stale))));
         };
         let mode = strtoul(mode, 8).ok_or_else(|| failed(einval()))?;
         let perms = std::os::unix::fs::PermissionsExt::from_mode((mode & 0o7777) as u32);
@@ -122,7 +108,7 @@ fn apply(
         let mut text = b"Cannot modify fact '".to_vec();
         text.extend_from_slice(fact);
         text.push(b'\'');
-        Err(Refusal::Reply(504, text))
+        Err((504, text))
     }
 }
 
@@ -257,6 +243,46 @@ mod tests {
             "213 UNIX.mode=; file.txt\r\n"
         );
         assert_eq!(fx.mode("file.txt"), 0);
+    }
+
+    #[test]
+    fn hostile_input_as_1_3_8() {
+        let fx = Fixture::new("mff_hostile");
+        let mut s = fx.session();
+        let table: &[(&[u8], &[u8])] = &[
+            (b"MFF ;;; file.txt", b"504 Cannot modify fact ''\r\n"),
+            (b"MFF =; file.txt", b"504 Cannot modify fact '='\r\n"),
+            (
+                b"MFF \xfe=1; file.txt",
+                b"504 Cannot modify fact '\xfe=1'\r\n",
+            ),
+            (
+                b"MFF modify=99999999999999999999999; file.txt",
+                b"501 file.txt: Invalid argument\r\n",
+            ),
+            (
+                b"MFF UNIX.mode=77777777777777777777777; file.txt",
+                b"213 UNIX.mode=77777777777777777777777; file.txt\r\n",
+            ),
+            (
+                b"MFMT -0000101000000 file.txt",
+                b"501 file.txt: Invalid argument\r\n",
+            ),
+        ];
+        for (line, want) in table {
+            let handler = if line.starts_with(b"MFF") {
+                super::mff
+            } else {
+                crate::commands::mfmt::mfmt
+            };
+            let got = proftpd_api::testing::run_bytes(&mut s, handler, line).1;
+            assert_eq!(
+                got.escape_ascii().to_string(),
+                want.escape_ascii().to_string()
+            );
+        }
+        // The saturated mode is all of 07777, as C's strtoul and chmod give.
+        assert_eq!(fx.mode("file.txt"), 0o7777);
     }
 
     #[test]
