@@ -75,15 +75,18 @@ pub fn get(session: &mut Session) -> &mut LangState {
 
 fn fresh(session: &Session) -> LangState {
     let engine = session.server_get(&LANG_ENGINE).copied().unwrap_or(true);
-    let encoding = Some(configured_encoding(session));
     if !engine {
+        // 1.3.8 then reads neither UseEncoding nor LangOptions: the core's
+        // default (UTF-8, nothing checked) stays, and OPTS UTF8 still works.
+        let local = locale::codeset(&daemon_locale().ctype);
         return LangState {
             ready: true,
             engine,
-            encoding,
+            encoding: Some(Encoding::configured(&local, None, LangOpts::default())),
             ..LangState::default()
         };
     }
+    let encoding = Some(configured_encoding(session));
     let scanned = table_for(Path::new(&lang_path(session)));
     let configured = session
         .server_get(&LANG_DEFAULT)
