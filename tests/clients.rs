@@ -326,8 +326,8 @@ fn crlf(text: &[u8]) -> Vec<u8> {
 /// The 1,000-file tree the lftp tests mirror: five directories (one nested,
 /// names with spaces), sizes from 0 bytes to 1 MiB, contents that include
 /// CR and LF bytes (a binary transfer must not touch them).  Returns the
-/// total byte count.
-fn make_tree(root: &Path, files: usize) -> u64 {
+/// total byte count and how many files are not empty.
+fn make_tree(root: &Path, files: usize) -> (u64, usize) {
     let dirs = [
         "",
         "sub dir",
@@ -335,7 +335,7 @@ fn make_tree(root: &Path, files: usize) -> u64 {
         "data",
         "with  two spaces",
     ];
-    let mut total = 0u64;
+    let (mut total, mut nonempty) = (0u64, 0usize);
     for i in 0..files {
         let dir = dirs[i % dirs.len()];
         let name = match i % 4 {
@@ -355,9 +355,10 @@ fn make_tree(root: &Path, files: usize) -> u64 {
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         fs::write(&path, noise(i as u64 + 1, size)).expect("write tree file");
         total += size as u64;
+        nonempty += usize::from(size > 0);
     }
     fs::create_dir_all(root.join("empty dir")).expect("mkdir empty");
-    total
+    (total, nonempty)
 }
 
 /// SHA-256 of every file under `root`, keyed by relative path, through
@@ -452,17 +453,51 @@ fn lftp_settings(passive: bool) -> String {
     )
 }
 
-fn lftp(lftp_bin: &Path, srv: &TestServer, passive: bool, script: &str, limit: Duration) -> Ran {
+/// Runs `script` after logging in; lftp's protocol transcript (`debug 5`)
+/// goes to `transcript`, for the command counts below.
+fn lftp(lftp_bin: &Path, srv: &TestServer, passive: bool, script: &str, transcript: &Path) -> Ran {
     let home = srv.dir().join("client").join("lftp-home");
     let mut cmd = Command::new(lftp_bin);
     client_env(&mut cmd, &home);
     let c = format!(
-        "{}; open -u {USER},{PASS} -p {} ftp://127.0.0.1; {script}",
+        "{}; debug -o \"{}\" 5; open -u {USER},{PASS} -p {} ftp://127.0.0.1; {script}",
         lftp_settings(passive),
+        transcript.display(),
         srv.addr().port()
     );
     cmd.arg("--norc").arg("-c").arg(c);
-    run_bounded(cmd, limit)
+    run_bounded(cmd, MIRROR_LIMIT)
+}
+
+/// How many commands of lftp's transcript start with `verb` (a `---> `
+/// line is a command lftp sent).
+fn sent(transcript: &Path, verb: &str) -> usize {
+    let text = fs::read_to_string(transcript).unwrap_or_default();
+    let (bare, with_arg) = (format!("---> {verb}"), format!("---> {verb} "));
+    text.lines()
+        .filter(|l| *l == bare || l.starts_with(&with_arg))
+        .count()
+}
+
+/// Asserts a mirror moved every non-empty file with `verb` over a data
+/// connection opened in the chosen mode, and never in the other one.
+#[track_caller]
+fn assert_transfers(transcript: &Path, verb: &str, files: usize, passive: bool) {
+    let (mine, other) = if passive {
+        (["PASV", "EPSV"], ["PORT", "EPRT"])
+    } else {
+        (["PORT", "EPRT"], ["PASV", "EPSV"])
+    };
+    let n = sent(transcript, verb);
+    assert!(
+        n >= files,
+        "{verb} sent {n} times, want at least {files} ({})",
+        transcript.display()
+    );
+    let opened: usize = mine.iter().map(|v| sent(transcript, v)).sum();
+    assert!(opened >= n, "{mine:?} sent {opened} times for {n} {verb}s");
+    let wrong: usize = other.iter().map(|v| sent(transcript, v)).sum();
+    assert_eq!(wrong, 0, "{other:?} sent in the wrong mode");
 }
 
 /// lftp `mirror -R` of the tree into the home, then `mirror` back into a
@@ -471,7 +506,7 @@ fn lftp_round_trip(passive: bool) {
     let lftp_bin = require_client!("lftp");
     let srv = server();
     let local = client_dir(&srv, "tree");
-    let total = make_tree(&local, TREE_FILES);
+    let (total, nonempty) = make_tree(&local, TREE_FILES);
     let want = tree_digests(&local);
     assert_eq!(want.values().filter(|d| !d.is_empty()).count(), TREE_FILES);
 
@@ -480,7 +515,7 @@ fn lftp_round_trip(passive: bool) {
         &srv,
         passive,
         &format!("mirror -R --no-perms \"{}\" tree", local.display()),
-        MIRROR_LIMIT,
+        &srv.dir().join("lftp-up.log"),
     );
     assert!(
         up.ok(),
@@ -490,6 +525,7 @@ fn lftp_round_trip(passive: bool) {
     );
     let remote = home(&srv).join("tree");
     assert_same_tree("after mirror -R", &want, &tree_digests(&remote));
+    assert_transfers(&srv.dir().join("lftp-up.log"), "STOR", nonempty, passive);
 
     let back = client_dir(&srv, "back");
     let down = lftp(
@@ -497,7 +533,7 @@ fn lftp_round_trip(passive: bool) {
         &srv,
         passive,
         &format!("mirror --no-perms tree \"{}\"", back.display()),
-        MIRROR_LIMIT,
+        &srv.dir().join("lftp-down.log"),
     );
     assert!(
         down.ok(),
@@ -506,6 +542,7 @@ fn lftp_round_trip(passive: bool) {
         srv.diagnostics()
     );
     assert_same_tree("after mirror back down", &want, &tree_digests(&back));
+    assert_transfers(&srv.dir().join("lftp-down.log"), "RETR", nonempty, passive);
     eprintln!(
         "lftp passive={passive}: {TREE_FILES} files, {total} bytes: up {:?}, down {:?}",
         up.elapsed, down.elapsed
