@@ -59,7 +59,8 @@ def _session(srv, client, *args, tracer=None):
 def retr_big(srv, fx, client, tracer=None):
     """RETR of big.bin in TYPE I: MB/s and the session's CPU seconds."""
     r, cpu = _session(srv, client, "retr", "big.bin", fx.big_size, tracer=tracer)
-    return {"retr_mbs": fx.big_size / MB / r["secs"], "retr_cpu": cpu}
+    return {"retr_mbs": fx.big_size / MB / r["secs"], "retr_cpu": cpu,
+            "retr_client": r["client_cpu"]}
 
 
 def stor_big(srv, fx, client, tracer=None):
@@ -71,7 +72,8 @@ def stor_big(srv, fx, client, tracer=None):
         fx.clear_uploads()
     if size != fx.big_size:
         raise FtpError(f"STOR: {size} bytes on disk, expected {fx.big_size}")
-    return {"stor_mbs": fx.big_size / MB / r["secs"], "stor_cpu": cpu}
+    return {"stor_mbs": fx.big_size / MB / r["secs"], "stor_cpu": cpu,
+            "stor_client": r["client_cpu"]}
 
 
 def small_files(srv, fx, client, tracer=None):

@@ -231,6 +231,17 @@ fn entries(listing: &[u8]) -> usize {
         .count()
 }
 
+/// This process's CPU seconds (utime+stime of all threads) from
+/// /proc/self/stat; /proc counts in USER_HZ, which is 100 on Linux.
+fn cpu_self() -> f64 {
+    let text = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // f[0] is field 3 (state); utime and stime are fields 14 and 15.
+    (tick(11) + tick(12)) / 100.0
+}
+
 /// Waits for the harness: one line on stdin.
 fn handshake(what: &str) -> Res<()> {
     println!("{what}");
@@ -314,6 +325,7 @@ fn run(args: &[String]) -> Res<String> {
     c.login(user, pass)?;
     c.expect(ty, "200")?;
     handshake("ready")?;
+    let cpu0 = cpu_self();
     let out = match work {
         "retr" => {
             let name: String = arg(args, 5, "NAME")?;
@@ -377,7 +389,8 @@ fn run(args: &[String]) -> Res<String> {
             out.join(" ")
         }
     };
-    handshake(&format!("result {out}"))?;
+    let cpu = cpu_self() - cpu0;
+    handshake(&format!("result {out} client_cpu={cpu:.2}"))?;
     c.quit()?;
     Ok(out)
 }
