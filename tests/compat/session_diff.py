@@ -153,15 +153,10 @@ MODULE_HELP = {
 # is accepted only when it vanishes once the listed items are taken out of
 # ProFTPD's reply: anything else in the same reply still fails.
 DEFERRED_REASON = (
-    "commands of later issues: data connections and transfers (PORT PASV EPRT "
-    "EPSV RETR STOR STOU APPE REST ABOR RANG, LIST NLST, MDTM SIZE and their "
-    "FEAT lines) are issue 3, HOST is issue 4 (virtual hosting); issue 2 asks "
-    "for the control-channel commands only, and a command is registered only "
-    "when it works")
-DEFERRED_HELP = ["PORT", "PASV", "EPRT", "EPSV", "MDTM", "SIZE", "HOST", "RETR",
-                 "STOR", "STOU", "APPE", "REST", "ABOR", "RANG", "LIST", "NLST"]
-DEFERRED_FEATURES = ["EPRT", "EPSV", "HOST", "MDTM", "RANG STREAM", "REST STREAM",
-                     "SIZE"]
+    "commands of a later issue: HOST is issue 4 (virtual hosting), and a "
+    "command is registered only when it works")
+DEFERRED_HELP = ["HOST"]
+DEFERRED_FEATURES = ["HOST"]
 # (session, command, reason) for differences accepted as they are. None:
 # every other difference is a bug on one side until someone writes down
 # why it is intended.
