@@ -997,3 +997,174 @@ fn default_root_cannot_be_left() {
     );
     k.finish();
 }
+
+/// 1.3.8's chroot guard: inside a DefaultRoot, nothing may be created,
+/// changed or removed at `/etc`, `/lib` or below them (so a user cannot
+/// plant an nsswitch.conf or libnss_*.so that the chrooted process would
+/// load), however the path is spelled (`//etc`, `/./etc`, `../etc`), while
+/// `/etcx`, `/lib64` and `/sub/etc` are ordinary names (all measured). We
+/// have no such guard yet: every `differs` below is that.
+#[test]
+fn chroot_guard_for_etc_and_lib() {
+    skip_if_not_root!("DefaultRoot needs chroot");
+    let srv = TestServer::builder()
+        .user(AuthUser::new("jail", "demo").ids(JAIL_UID, JAIL_GID))
+        .config(BASE)
+        .config("DefaultRoot ~\n")
+        .start();
+    let home = srv.dir().join("home/jail");
+    let mut k = Checks::default();
+    let mut c = login(&srv, "jail");
+    // (command, replies concatenated: 1.3.8's, then ours where different).
+    let stores: [(&str, &str); 10] = [
+        (
+            "STOR /etcx",
+            "150 Opening BINARY mode data connection for /etcx\r\n226 Transfer complete\r\n",
+        ),
+        (
+            "STOR /libx",
+            "150 Opening BINARY mode data connection for /libx\r\n226 Transfer complete\r\n",
+        ),
+        (
+            "STOR /etc",
+            differs(
+                "550 /etc: Permission denied\r\n",
+                "150 Opening BINARY mode data connection for /etc\r\n226 Transfer complete\r\n",
+            ),
+        ),
+        (
+            "STOR /lib",
+            differs(
+                "550 /lib: Permission denied\r\n",
+                "150 Opening BINARY mode data connection for /lib\r\n226 Transfer complete\r\n",
+            ),
+        ),
+        // Ours: /etc is the file just stored.
+        (
+            "STOR /etc/x",
+            differs(
+                "550 /etc/x: Permission denied\r\n",
+                "550 /etc/x: Not a directory\r\n",
+            ),
+        ),
+        (
+            "STOR etc/x",
+            differs(
+                "550 etc/x: Permission denied\r\n",
+                "550 etc/x: Not a directory\r\n",
+            ),
+        ),
+        (
+            "STOR /./etc/x",
+            differs(
+                "550 /./etc/x: Permission denied\r\n",
+                "550 /./etc/x: Not a directory\r\n",
+            ),
+        ),
+        (
+            "STOR //etc/x",
+            differs(
+                "550 //etc/x: Permission denied\r\n",
+                "550 //etc/x: Not a directory\r\n",
+            ),
+        ),
+        (
+            "STOR /usr/lib/x",
+            "550 /usr/lib/x: No such file or directory\r\n",
+        ),
+        (
+            "APPE /etc/y",
+            differs(
+                "550 /etc/y: Permission denied\r\n",
+                "550 /etc/y: Not a directory\r\n",
+            ),
+        ),
+    ];
+    for (line, want) in stores {
+        k.eq(line, stor(&mut c, line, b"x").concat(), want.to_string());
+    }
+    let commands: [(&str, &str); 15] = [
+        (
+            "MKD /etc",
+            differs(
+                "550 /etc: Permission denied\r\n",
+                "550 /etc: File exists\r\n",
+            ),
+        ),
+        (
+            "MKD lib",
+            differs("550 lib: Permission denied\r\n", "550 lib: File exists\r\n"),
+        ),
+        (
+            "MKD /lib64",
+            "257 \"/lib64\" - Directory successfully created\r\n",
+        ),
+        (
+            "MKD /sub",
+            "257 \"/sub\" - Directory successfully created\r\n",
+        ),
+        ("CWD /sub", "250 CWD command successful\r\n"),
+        (
+            "MKD ../etc",
+            differs(
+                "550 ../etc: Permission denied\r\n",
+                "550 ../etc: File exists\r\n",
+            ),
+        ),
+        (
+            "MKD etc",
+            "257 \"/sub/etc\" - Directory successfully created\r\n",
+        ),
+        ("CWD /", "250 CWD command successful\r\n"),
+        (
+            "RMD /etc",
+            differs(
+                "550 /etc: Permission denied\r\n",
+                "550 /etc: Not a directory\r\n",
+            ),
+        ),
+        (
+            "RNFR /etcx",
+            "350 File or directory exists, ready for destination name\r\n",
+        ),
+        (
+            "RNTO /etc",
+            differs(
+                "550 /etc: Permission denied\r\n",
+                "550 /etc: Rename permission denied\r\n",
+            ),
+        ),
+        (
+            "RNFR /sub",
+            "350 File or directory exists, ready for destination name\r\n",
+        ),
+        (
+            "RNTO /lib",
+            differs(
+                "550 /lib: Permission denied\r\n",
+                "550 /lib: Rename permission denied\r\n",
+            ),
+        ),
+        (
+            "MFMT 20200101000000 /etcx",
+            "213 Modify=20200101000000; /etcx\r\n",
+        ),
+        (
+            "MFMT 20200101000000 /etc",
+            differs(
+                "501 /etc: Permission denied\r\n",
+                "213 Modify=20200101000000; /etc\r\n",
+            ),
+        ),
+    ];
+    for (line, want) in commands {
+        k.eq(line, c.cmd(line), want.to_string());
+    }
+    if against_138() {
+        k.ok(
+            "no etc or lib in the root",
+            !home.join("etc").exists() && !home.join("lib").exists(),
+        );
+    }
+    k.finish();
+}
