@@ -81,6 +81,26 @@ pub fn quote_257(virt: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Refuses changes under `/etc` and `/lib` inside a chroot (EACCES), as
+/// ProFTPD's chroot guard does: a user who could write there could plant
+/// an `nsswitch.conf` or a `libnss_*.so` that the C library, still running
+/// as root in parts of the session, would load from inside the chroot.
+/// `virt` is a resolved path (see [`resolve`]); `/etcx` and `/sub/etc`
+/// are fine.
+pub fn chroot_guard(session: &Session, virt: &[u8]) -> std::io::Result<()> {
+    if session.chroot.is_none() {
+        return Ok(());
+    }
+    let guarded = [&b"/etc"[..], b"/lib"].iter().any(|dir| {
+        virt.strip_prefix(*dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(b"/"))
+    });
+    if guarded {
+        return Err(std::io::Error::from_raw_os_error(nix::libc::EACCES));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +121,23 @@ mod tests {
         for (cwd, rel, want) in table {
             let got = join(cwd.as_bytes(), rel.as_bytes());
             assert_eq!(String::from_utf8_lossy(&got), *want, "{cwd} + {rel}");
+        }
+    }
+
+    #[test]
+    fn chroot_guard_covers_etc_and_lib_only_when_chrooted() {
+        let mut s = crate::testing::session_over(&[], crate::config::ConfigTree::new());
+        assert!(
+            chroot_guard(&s, b"/etc/passwd").is_ok(),
+            "no chroot, no guard"
+        );
+        s.chroot = Some(PathBuf::from("/home/u"));
+        for denied in [&b"/etc"[..], b"/etc/x", b"/lib", b"/lib/libnss_x.so.2"] {
+            let e = chroot_guard(&s, denied).expect_err("guarded");
+            assert_eq!(e.raw_os_error(), Some(nix::libc::EACCES));
+        }
+        for allowed in [&b"/etcx"[..], b"/libx", b"/lib64", b"/sub/etc", b"/"] {
+            assert!(chroot_guard(&s, allowed).is_ok(), "{allowed:?}");
         }
     }
 

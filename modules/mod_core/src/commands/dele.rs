@@ -5,7 +5,7 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::path::{fs_path, resolve};
+use super::path::{chroot_guard, fs_path, resolve};
 use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 /// `EISDIR` (21 on Linux and the BSDs); std exposes the kind but not the
@@ -18,6 +18,10 @@ pub fn dele(ctx: &mut CmdCtx<'_>) -> ModRet {
         return ModRet::Error;
     }
     let target = resolve(ctx.session, &ctx.cmd.arg);
+    if let Err(e) = chroot_guard(ctx.session, &target) {
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
+        return ModRet::Error;
+    }
     let path = fs_path(&target);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
         let e = std::io::Error::from_raw_os_error(EISDIR);

@@ -6,7 +6,7 @@ use std::os::unix::fs::DirBuilderExt;
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::path::{fs_path, quote_257, resolve};
+use super::path::{chroot_guard, fs_path, quote_257, resolve};
 use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 use crate::keys::UMASK;
 
@@ -22,9 +22,11 @@ pub fn mkd(ctx: &mut CmdCtx<'_>) -> ModRet {
     let umask = ctx.session.get(&UMASK).map_or(DEFAULT_UMASK, |u| u.dir);
     // The process umask still applies on top (the runtime sets it from
     // `Umask` at session start, as ProFTPD does).
-    let res = std::fs::DirBuilder::new()
-        .mode(0o777 & !umask)
-        .create(fs_path(&target));
+    let res = chroot_guard(ctx.session, &target).and_then(|()| {
+        std::fs::DirBuilder::new()
+            .mode(0o777 & !umask)
+            .create(fs_path(&target))
+    });
     if let Err(e) = res {
         ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;

@@ -14,7 +14,7 @@ use proftpd_api::config::ConfigKey;
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::path::{fs_path, resolve};
+use super::path::{chroot_guard, fs_path, resolve};
 use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 /// `AllowOverwrite` (default off): whether RNTO may replace an existing
@@ -76,7 +76,12 @@ pub fn rnto(ctx: &mut CmdCtx<'_>) -> ModRet {
     let to = resolve(ctx.session, &ctx.cmd.arg);
     let overwrite = ctx.session.get(&ALLOW_OVERWRITE).copied().unwrap_or(false);
     let to_path = fs_path(&to);
-    if !overwrite && std::fs::symlink_metadata(&to_path).is_ok() {
+    if let Err(e) = chroot_guard(ctx.session, &to).and_then(|()| chroot_guard(ctx.session, &from)) {
+        ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
+        return ModRet::Error;
+    }
+    // A link to nowhere is no file to protect: 1.3.8 follows links here.
+    if !overwrite && std::fs::metadata(&to_path).is_ok() {
         ctx.reply_err(550, path_reason(&ctx.cmd.arg, "Rename permission denied"));
         return ModRet::Error;
     }

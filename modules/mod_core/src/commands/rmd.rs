@@ -3,7 +3,7 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::path::{fs_path, resolve};
+use super::path::{chroot_guard, fs_path, resolve};
 use super::{BAD_PARAM_COUNT, errno_text, path_reason};
 
 pub fn rmd(ctx: &mut CmdCtx<'_>) -> ModRet {
@@ -12,7 +12,9 @@ pub fn rmd(ctx: &mut CmdCtx<'_>) -> ModRet {
         return ModRet::Error;
     }
     let target = resolve(ctx.session, &ctx.cmd.arg);
-    if let Err(e) = std::fs::remove_dir(fs_path(&target)) {
+    let removed =
+        chroot_guard(ctx.session, &target).and_then(|()| std::fs::remove_dir(fs_path(&target)));
+    if let Err(e) = removed {
         ctx.reply_err(550, path_reason(&ctx.cmd.arg, &errno_text(&e)));
         return ModRet::Error;
     }

@@ -12,7 +12,7 @@
 //! A piece after the last `;` is ignored.
 
 use proftpd_api::module::ModRet;
-use proftpd_api::path::{fs_path, join};
+use proftpd_api::path::{chroot_guard, fs_path, join};
 use proftpd_api::reply::{errno_text, path_reason};
 use proftpd_api::session::CmdCtx;
 
@@ -38,6 +38,10 @@ pub fn mff(ctx: &mut CmdCtx<'_>) -> ModRet {
         return ModRet::Error;
     }
     let target = join(&ctx.session.cwd, &path);
+    if let Err(e) = chroot_guard(ctx.session, &target) {
+        ctx.reply_err(550, path_reason(&path, &errno_text(&e)));
+        return ModRet::Error;
+    }
     let mut start = 0;
     while let Some(len) = facts[start..].iter().position(|&b| b == b';') {
         let fact = &facts[start..start + len];

@@ -8,7 +8,7 @@
 //! `550 <path>: <errno>` for ENOENT, else `501 <path>: <errno>`.
 
 use proftpd_api::module::ModRet;
-use proftpd_api::path::join;
+use proftpd_api::path::{chroot_guard, join};
 use proftpd_api::reply::{errno_text, path_reason};
 use proftpd_api::session::CmdCtx;
 
@@ -53,7 +53,10 @@ pub fn mfmt(ctx: &mut CmdCtx<'_>) -> ModRet {
     }
     let used = cut_fraction(&ts);
     let result = match parse_timestamp(used) {
-        Some(secs) => set_mtime(&join(&ctx.session.cwd, &path), secs),
+        Some(secs) => {
+            let target = join(&ctx.session.cwd, &path);
+            chroot_guard(ctx.session, &target).and_then(|()| set_mtime(&target, secs))
+        }
         None => Err(einval()),
     };
     if let Err(e) = result {

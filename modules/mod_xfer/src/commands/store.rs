@@ -33,7 +33,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
 use proftpd_api::data::{Direction, XferEnd};
 use proftpd_api::module::ModRet;
-use proftpd_api::path::{fs_path, join, resolve};
+use proftpd_api::path::{chroot_guard, fs_path, join, resolve};
 use proftpd_api::reply::{errno_text, path_reason};
 use proftpd_api::session::CmdCtx;
 
@@ -293,6 +293,10 @@ fn named_target(ctx: &mut CmdCtx<'_>, kind: Kind, pos: u64, rest_verb: &str) -> 
         _ => None,
     };
 
+    if let Err(e) = chroot_guard(ctx.session, &virt) {
+        fail_550(ctx, &shown, &errno_text(&e));
+        return None;
+    }
     let mut o = base_options();
     let opened = if let Some(tmp) = &hidden {
         o.create_new(true).open(fs_path(tmp))
@@ -369,6 +373,10 @@ fn stou_target(ctx: &mut CmdCtx<'_>) -> Option<Target> {
         let mut name = prefix.clone().into_bytes();
         name.extend_from_slice(&random_suffix(attempt));
         let virt = join(&ctx.session.cwd, &name);
+        if let Err(e) = chroot_guard(ctx.session, &virt) {
+            fail_550(ctx, &name, &errno_text(&e));
+            return None;
+        }
         let mut o = base_options();
         o.mode(0o600).create_new(true);
         match o.open(fs_path(&virt)) {
