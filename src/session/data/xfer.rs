@@ -223,6 +223,24 @@ impl Host {
         None
     }
 
+    /// The end of a transfer whose socket failed. A client that aborts
+    /// often sends ABOR and closes the data connection at once: when an
+    /// ABOR (or QUIT) is already waiting on the control connection it is
+    /// handled first, so the client gets the abort's replies (426 with its
+    /// full stop, then 226) rather than the closed connection's.
+    fn net_failure(&mut self, session: &mut Session, e: io::Error) -> XferEnd {
+        if let Some(io) = self.io.as_mut() {
+            if io.poll_once(Some(Duration::ZERO)).is_ok() && io.readable {
+                io.read_turn(&mut self.data.fresh);
+            }
+        }
+        self.handle_fresh(session);
+        match self.stop_reason(session) {
+            Some(end) => end,
+            None => net_end(e),
+        }
+    }
+
     /// Notes that `n` bytes moved: the stall clock restarts, and data
     /// activity keeps the idle and no-transfer timers from firing (as in
     /// ProFTPD).
@@ -277,7 +295,11 @@ impl Host {
                 None => continue,
             };
             match res {
-                Ok(0) => return Err(XferEnd::PeerClosed),
+                Ok(0) => {
+                    return Err(
+                        self.net_failure(session, io::Error::from_raw_os_error(nix::libc::EPIPE))
+                    );
+                }
                 Ok(n) => {
                     bytes = &bytes[n..];
                     stats.wire_bytes += n as u64;
@@ -288,7 +310,7 @@ impl Host {
                     self.wait_ready(session, pace)?
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(net_end(e)),
+                Err(e) => return Err(self.net_failure(session, e)),
             }
         }
         Ok(())
@@ -346,7 +368,7 @@ impl Host {
                 Err(e @ (Errno::EIO | Errno::EBADF | Errno::EOVERFLOW)) => {
                     return Err(XferEnd::File(e.into()));
                 }
-                Err(e) => return Err(net_end(e.into())),
+                Err(e) => return Err(self.net_failure(session, e.into())),
             }
         }
     }
@@ -440,7 +462,7 @@ impl Host {
                 }
                 Err(Errno::EINTR) => {}
                 Err(Errno::EINVAL) if stats.wire_bytes == 0 => return None,
-                Err(e) => return Some(Err(net_end(e.into()))),
+                Err(e) => return Some(Err(self.net_failure(session, e.into()))),
             }
         }
     }
@@ -474,7 +496,7 @@ impl Host {
                     continue;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(net_end(e)),
+                Err(e) => return Err(self.net_failure(session, e)),
             };
             let data: &[u8] = if opts.ascii {
                 out.clear();
