@@ -856,7 +856,8 @@ fn curl_ascii_transfers() {
 fn wget(wget_bin: &Path, srv: &TestServer, args: &[&str]) -> Ran {
     let mut cmd = Command::new(wget_bin);
     client_env(&mut cmd, &srv.dir().join("client").join("wget-home"));
-    cmd.args(["--no-config", "--tries=1", "--timeout=10", "-nv"])
+    // Default verbosity: the `==> VERB ... done.` lines are checked below.
+    cmd.args(["--no-config", "--tries=1", "--timeout=10"])
         .args(args);
     run_bounded(cmd, CLIENT_LIMIT)
 }
@@ -891,6 +892,29 @@ fn wget_fetches_a_tree_recursively() {
             &format!("wget -r ({mode})"),
             &want,
             &tree_digests(&dest.join("pub")),
+        );
+        // One LIST per directory and one RETR per file, each over a data
+        // connection of the chosen mode.
+        let count = |verb: &str| r.stderr.matches(&format!("==> {verb} ")).count();
+        let (dirs, files) = want.keys().fold((1, 0), |(d, f), k| {
+            if k.ends_with('/') {
+                (d + 1, f)
+            } else {
+                (d, f + 1)
+            }
+        });
+        assert_eq!(count("LIST"), dirs, "LISTs\n{}", r.describe());
+        assert_eq!(count("RETR"), files, "RETRs\n{}", r.describe());
+        let (mine, other) = if mode == "passive" {
+            (count("PASV") + count("EPSV"), count("PORT") + count("EPRT"))
+        } else {
+            (count("PORT") + count("EPRT"), count("PASV") + count("EPSV"))
+        };
+        assert_eq!(
+            (mine, other),
+            (dirs + files, 0),
+            "{mode} data connections\n{}",
+            r.describe()
         );
     }
 }
