@@ -56,6 +56,8 @@ struct Conn {
     stream: TcpStream,
     /// When it opened: the transfer's elapsed time counts from here.
     opened: Instant,
+    /// Whether it is registered in the session's poll.
+    watched: bool,
 }
 
 /// The data-connection state of a session.
@@ -68,6 +70,9 @@ pub struct DataChannel {
     /// Set when ABOR or QUIT arrived while the connection was being
     /// opened: the wait ends, the line is handled after the command.
     open_cancelled: bool,
+    /// Set when TimeoutStalled passed while the connection was being
+    /// opened (not a kernel ETIMEDOUT): the session then ends.
+    open_stalled: bool,
     /// Control input read during a data phase and not handled yet.
     fresh: VecDeque<Item>,
     /// TYPE A send state of this connection (a CR may end one write and
@@ -149,13 +154,14 @@ impl Host {
         self.drop_conn(Shutdown::Both);
         self.data.aborted = false;
         self.data.open_cancelled = false;
+        self.data.open_stalled = false;
         self.data.to_crlf = ascii::ToCrlf::default();
         self.timers.rearm(Timer::NoTransfer, Instant::now());
         let stalled = XferOptions::for_session(session).stalled;
         let deadline = stalled.map(|d| Instant::now() + d);
         let res = match std::mem::take(&mut self.data.setup) {
             Setup::Passive { listener, peer } => {
-                self.accept_from(session, &listener, peer, deadline)
+                self.accept_from(session, listener, peer, deadline)
             }
             Setup::Active(target) => self.connect_to(session, target, deadline),
             // RFC 959: with no PORT, the client's control address and port.
@@ -164,21 +170,21 @@ impl Host {
         let stream = match res {
             Ok(s) => s,
             Err(e) => {
-                if e.raw_os_error() == Some(nix::libc::ETIMEDOUT) && self.end.is_none() {
+                if std::mem::take(&mut self.data.open_stalled) {
                     self.stall(stalled);
                 }
                 self.requeue_fresh();
                 return Err(e);
             }
         };
-        stream.set_nonblocking(true)?;
+        // Already non-blocking (accept4 / the connecting socket). It joins
+        // the poll only when it first has to be waited for (`watch_conn`):
+        // a small transfer never needs it.
         let _ = stream.set_nodelay(true);
-        if let Some(io) = self.io.as_mut() {
-            io.watch_data(stream.as_raw_fd(), Interest::READABLE | Interest::WRITABLE)?;
-        }
         self.data.conn = Some(Conn {
             stream,
             opened: Instant::now(),
+            watched: false,
         });
         self.timers.rearm(Timer::NoTransfer, Instant::now());
         Ok(())
@@ -190,13 +196,13 @@ impl Host {
     fn accept_from(
         &mut self,
         session: &mut Session,
-        listener: &TcpListener,
+        listener: TcpListener,
         peer: Option<IpAddr>,
         deadline: Option<Instant>,
     ) -> io::Result<TcpStream> {
-        if let Some(io) = self.io.as_mut() {
-            io.watch_data(listener.as_raw_fd(), Interest::READABLE)?;
-        }
+        // mio's accept is accept4(SOCK_NONBLOCK | SOCK_CLOEXEC).
+        let listener = mio::net::TcpListener::from_std(listener);
+        let mut watched = false;
         let res = loop {
             match listener.accept() {
                 Ok((stream, from)) => {
@@ -209,7 +215,7 @@ impl Host {
                         let _ = stream.shutdown(Shutdown::Both);
                         continue;
                     }
-                    break Ok(stream);
+                    break Ok(TcpStream::from(std::os::fd::OwnedFd::from(stream)));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -217,13 +223,27 @@ impl Host {
                 Err(e) if e.raw_os_error() == Some(nix::libc::ECONNABORTED) => continue,
                 Err(e) => break Err(e),
             }
+            if !watched {
+                // Registered only once the client is late (usually it has
+                // connected before its RETR arrives).
+                if let Some(io) = self.io.as_mut() {
+                    if let Err(e) = io.watch_data(listener.as_raw_fd(), Interest::READABLE) {
+                        break Err(e);
+                    }
+                }
+                watched = true;
+                continue;
+            }
             match self.wait(session, deadline, Phase::Opening) {
                 Wake::Data => {}
-                Wake::Deadline => break Err(os_err(nix::libc::ETIMEDOUT)),
+                Wake::Deadline => {
+                    self.data.open_stalled = true;
+                    break Err(os_err(nix::libc::ETIMEDOUT));
+                }
                 Wake::Stop => break Err(os_err(nix::libc::ECONNABORTED)),
             }
         };
-        if let Some(io) = self.io.as_mut() {
+        if let Some(io) = self.io.as_mut().filter(|_| watched) {
             io.unwatch_data();
         }
         res
@@ -295,7 +315,10 @@ impl Host {
             }
             match self.wait(session, deadline, Phase::Opening) {
                 Wake::Data => {}
-                Wake::Deadline => break Err(os_err(nix::libc::ETIMEDOUT)),
+                Wake::Deadline => {
+                    self.data.open_stalled = true;
+                    break Err(os_err(nix::libc::ETIMEDOUT));
+                }
                 Wake::Stop => break Err(os_err(nix::libc::ECONNABORTED)),
             }
         };
@@ -341,10 +364,26 @@ impl Host {
         true
     }
 
+    /// Registers the data socket in the session's poll, before the first
+    /// wait for it.
+    fn watch_conn(&mut self) -> io::Result<()> {
+        let (Some(conn), Some(io)) = (self.data.conn.as_mut(), self.io.as_mut()) else {
+            return Ok(());
+        };
+        if !conn.watched {
+            io.watch_data(
+                conn.stream.as_raw_fd(),
+                Interest::READABLE | Interest::WRITABLE,
+            )?;
+            conn.watched = true;
+        }
+        Ok(())
+    }
+
     /// Unregisters and closes the data socket, if open.
     fn drop_conn(&mut self, how: Shutdown) {
         if let Some(conn) = self.data.conn.take() {
-            if let Some(io) = self.io.as_mut() {
+            if let Some(io) = self.io.as_mut().filter(|_| conn.watched) {
                 io.unwatch_data();
             }
             let _ = conn.stream.shutdown(how);

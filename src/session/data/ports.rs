@@ -45,10 +45,14 @@ pub fn candidates(low: u16, high: u16, seed: u64) -> Vec<u16> {
     ports
 }
 
-/// A non-blocking listener on `addr` (SO_REUSEADDR, as ProFTPD's).
+/// A non-blocking listener on `addr`. A port of the PassivePorts range
+/// gets SO_REUSEADDR, as ProFTPD's, so that a port whose last data
+/// connection is in TIME_WAIT can serve again; an ephemeral one needs none.
 fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     let sock = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    sock.set_reuse_address(true)?;
+    if addr.port() != 0 {
+        sock.set_reuse_address(true)?;
+    }
     sock.bind(&addr.into())?;
     sock.listen(BACKLOG)?;
     sock.set_nonblocking(true)?;

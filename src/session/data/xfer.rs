@@ -267,6 +267,9 @@ impl Host {
     /// Waits for the data socket after EAGAIN; `TimeoutStalled` ends the
     /// transfer (and the session).
     fn wait_ready(&mut self, session: &mut Session, pace: &Pace) -> Result<(), XferEnd> {
+        if let Err(e) = self.watch_conn() {
+            return Err(XferEnd::Net(e));
+        }
         match self.wait(session, pace.stall_deadline(), Phase::Transfer) {
             Wake::Data => Ok(()),
             Wake::Deadline => {
