@@ -149,7 +149,9 @@ impl ControlIo {
     }
 
     /// Reads up to [`READS_PER_TURN`] chunks and appends what they hold to
-    /// `into`. Clears [`ControlIo::readable`] once the socket is empty;
+    /// `into`. A short read does not mean the socket is empty (a read
+    /// stops at the TCP urgent mark of a Telnet Synch), so the socket is
+    /// read until EAGAIN. Clears [`ControlIo::readable`] once the socket is empty;
     /// sets [`ControlIo::eof`] at the end of the input.
     pub fn read_turn(&mut self, into: &mut VecDeque<Item>) {
         for _ in 0..READS_PER_TURN {

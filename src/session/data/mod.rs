@@ -82,6 +82,9 @@ pub struct DataChannel {
     buf: Vec<u8>,
     /// The ASCII translation buffer, reused.
     out: Vec<u8>,
+    /// The splice pipe of binary receives (read end, write end), reused
+    /// while it is known to be empty.
+    pipe: Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)>,
 }
 
 impl DataChannel {

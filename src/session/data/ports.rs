@@ -49,13 +49,12 @@ pub fn candidates(low: u16, high: u16, seed: u64) -> Vec<u16> {
 /// gets SO_REUSEADDR, as ProFTPD's, so that a port whose last data
 /// connection is in TIME_WAIT can serve again; an ephemeral one needs none.
 fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
-    let sock = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    let sock = Socket::new(Domain::for_address(addr), Type::STREAM.nonblocking(), None)?;
     if addr.port() != 0 {
         sock.set_reuse_address(true)?;
     }
     sock.bind(&addr.into())?;
     sock.listen(BACKLOG)?;
-    sock.set_nonblocking(true)?;
     Ok(sock.into())
 }
 

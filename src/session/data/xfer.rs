@@ -435,9 +435,36 @@ impl Host {
         pace: &mut Pace,
         stats: &mut XferStats,
     ) -> Option<Result<(), XferEnd>> {
-        use nix::fcntl::{FcntlArg, OFlag, SpliceFFlags, fcntl, splice};
-        let (pipe_r, pipe_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).ok()?;
-        let _ = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(PIPE_SIZE));
+        use nix::fcntl::{FcntlArg, OFlag, fcntl};
+        // One pipe per session, kept empty between transfers.
+        let (pipe_r, pipe_w) = match self.data.pipe.take() {
+            Some(p) => p,
+            None => {
+                let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).ok()?;
+                let _ = fcntl(&w, FcntlArg::F_SETPIPE_SZ(PIPE_SIZE));
+                (r, w)
+            }
+        };
+        let res = self.splice_loop(session, file, pace, stats, &pipe_r, &pipe_w);
+        // Only a pipe known to be empty is kept: after an error it may
+        // still hold bytes of this file.
+        if matches!(res, Some(Ok(()))) {
+            self.data.pipe = Some((pipe_r, pipe_w));
+        }
+        res
+    }
+
+    /// The loop of [`Host::receive_splice`].
+    fn splice_loop(
+        &mut self,
+        session: &mut Session,
+        file: &mut File,
+        pace: &mut Pace,
+        stats: &mut XferStats,
+        pipe_r: &OwnedFd,
+        pipe_w: &OwnedFd,
+    ) -> Option<Result<(), XferEnd>> {
+        use nix::fcntl::{SpliceFFlags, splice};
         let flags = SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_NONBLOCK;
         let mut spliceable = true;
         loop {
@@ -445,7 +472,7 @@ impl Host {
                 return Some(Err(end));
             }
             let res = match self.data.conn.as_ref() {
-                Some(c) => splice(&c.stream, None, &pipe_w, None, PIPE_SIZE as usize, flags),
+                Some(c) => splice(&c.stream, None, pipe_w, None, PIPE_SIZE as usize, flags),
                 None => continue,
             };
             match res {
@@ -453,7 +480,7 @@ impl Host {
                 Ok(n) => {
                     stats.wire_bytes += n as u64;
                     self.moved(pace, n);
-                    if let Err(e) = drain_pipe(&pipe_r, file, n, &mut spliceable) {
+                    if let Err(e) = drain_pipe(pipe_r, file, n, &mut spliceable) {
                         return Some(Err(e));
                     }
                     stats.file_bytes += n as u64;
