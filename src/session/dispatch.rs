@@ -118,18 +118,58 @@ pub fn entries<'m>(
 
 /// The wildcard (`wildcard` true) or the named entries of `phase` for
 /// `verb`, by priority: one of the two lists a phase walks in turn.
+///
+/// Every command walks these lists for six phases; scanning every
+/// module's table each time showed in profiles of small transfers, so the
+/// lists are remembered per module set, phase and verb (a bounded number
+/// of verbs: a client's made-up verbs are scanned, not remembered).
 fn entries_of<'m>(
     modules: &'m [&'static ModuleDef],
     phase: Phase,
     verb: &str,
     wildcard: bool,
 ) -> Vec<&'m CmdEntry> {
-    modules
+    let set = module_set_id(modules);
+    let hit = INDEX.with(|ix| {
+        ix.borrow()
+            .get(&(set, phase, wildcard))
+            .and_then(|by_verb| by_verb.get(verb).cloned())
+    });
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let found: Vec<&'static CmdEntry> = modules
         .iter()
         .rev()
         .flat_map(|m| m.commands.iter())
         .filter(|e| e.phase == phase && (e.command == "*") == wildcard && e.matches(verb))
-        .collect()
+        .collect();
+    INDEX.with(|ix| {
+        let mut ix = ix.borrow_mut();
+        let by_verb = ix.entry((set, phase, wildcard)).or_default();
+        if by_verb.len() < MAX_INDEXED {
+            by_verb.insert(verb.to_string(), found.clone());
+        }
+    });
+    found
+}
+
+/// Verbs remembered per phase list by [`entries_of`], at most.
+const MAX_INDEXED: usize = 256;
+
+/// Identifies a module set by the (static) addresses of its modules.
+fn module_set_id(modules: &[&'static ModuleDef]) -> u64 {
+    modules.iter().fold(0xcbf2_9ce4_8422_2325, |h: u64, m| {
+        (h ^ (*m as *const ModuleDef as u64)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+type VerbIndex = std::collections::HashMap<String, Vec<&'static CmdEntry>>;
+
+thread_local! {
+    /// (module set, phase, wildcard list) -> verb -> entries.
+    static INDEX: std::cell::RefCell<std::collections::HashMap<(u64, Phase, bool), VerbIndex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 fn call(entry: &CmdEntry, session: &mut Session, host: &mut dyn SessionHost, cmd: &Cmd) -> ModRet {

@@ -154,7 +154,7 @@ impl Host {
 
     /// Opens the data connection: see `SessionHost::data_open`.
     pub(super) fn open(&mut self, session: &mut Session, _dir: Direction) -> io::Result<()> {
-        self.drop_conn(Shutdown::Both);
+        self.drop_conn(Some(Shutdown::Both));
         self.data.aborted = false;
         self.data.open_cancelled = false;
         self.data.open_stalled = false;
@@ -182,8 +182,8 @@ impl Host {
         };
         // Already non-blocking (accept4 / the connecting socket). It joins
         // the poll only when it first has to be waited for (`watch_conn`):
-        // a small transfer never needs it.
-        let _ = stream.set_nodelay(true);
+        // a small transfer never needs it. Nagle stays on: sends are large
+        // or end with the close, which pushes any held bytes out at once.
         self.data.conn = Some(Conn {
             stream,
             opened: Instant::now(),
@@ -336,7 +336,7 @@ impl Host {
     fn stall(&mut self, stalled: Option<Duration>) {
         let secs = stalled.map_or(0, |d| d.as_secs());
         log::info!("Data transfer stall timeout: {secs} seconds");
-        self.drop_conn(Shutdown::Both);
+        self.drop_conn(Some(Shutdown::Both));
         self.end = Some(End::Stalled);
         self.silenced = true;
     }
@@ -344,7 +344,9 @@ impl Host {
     /// Closes the data connection after a transfer: see
     /// `SessionHost::data_close`.
     pub(super) fn close_data(&mut self) {
-        self.drop_conn(Shutdown::Write);
+        // A plain close is the orderly one: the FIN follows the last
+        // queued byte (a shutdown first would only cost a syscall).
+        self.drop_conn(None);
         self.requeue_fresh();
         let now = Instant::now();
         self.timers.rearm(Timer::NoTransfer, now);
@@ -357,7 +359,7 @@ impl Host {
         if self.data.conn.is_none() {
             return false;
         }
-        self.drop_conn(Shutdown::Both);
+        self.drop_conn(Some(Shutdown::Both));
         self.data.aborted = true;
         // 1.3.8's text, with its full stop (observed).
         self.send(&[ReplyLine {
@@ -383,13 +385,16 @@ impl Host {
         Ok(())
     }
 
-    /// Unregisters and closes the data socket, if open.
-    fn drop_conn(&mut self, how: Shutdown) {
+    /// Unregisters and closes the data socket, if open; `how` shuts it
+    /// down first (an abort: both ways, so a peer blocked on it wakes).
+    fn drop_conn(&mut self, how: Option<Shutdown>) {
         if let Some(conn) = self.data.conn.take() {
             if let Some(io) = self.io.as_mut().filter(|_| conn.watched) {
                 io.unwatch_data();
             }
-            let _ = conn.stream.shutdown(how);
+            if let Some(how) = how {
+                let _ = conn.stream.shutdown(how);
+            }
         }
     }
 

@@ -217,7 +217,7 @@ impl Host {
             return Some(XferEnd::Aborted);
         }
         if self.must_stop(session) {
-            self.drop_conn(std::net::Shutdown::Both);
+            self.drop_conn(Some(std::net::Shutdown::Both));
             return Some(XferEnd::Aborted);
         }
         None
