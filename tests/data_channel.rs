@@ -421,3 +421,58 @@ fn a_client_that_stops_reading_replies_does_not_hold_off_sigterm() {
         thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// ABOR while the data socket never makes the server wait (a client that
+/// keeps up): the control connection is still read.
+#[test]
+fn abor_during_fast_transfers_both_ways() {
+    let srv = server("");
+    let mut c = login(&srv);
+    // RETR, read as fast as possible.
+    let addr = pasv(&mut c);
+    let mut data = TcpStream::connect(addr).expect("connect");
+    assert!(c.cmd("RETR big").starts_with("150 "));
+    let reader = thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut total = 0u64;
+        while let Ok(n) = data.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+        }
+        total
+    });
+    thread::sleep(Duration::from_millis(30));
+    c.send("ABOR");
+    assert_eq!(
+        c.reply(),
+        "426 Transfer aborted. Data connection closed.\r\n"
+    );
+    assert_eq!(c.reply(), "226 Abort successful\r\n");
+    assert!(reader.join().expect("reader") < BIG);
+    // STOR, written as fast as possible (at most 1 GiB).
+    let addr = pasv(&mut c);
+    let mut data = TcpStream::connect(addr).expect("connect");
+    assert!(c.cmd("STOR fast").starts_with("150 "));
+    let writer = thread::spawn(move || {
+        let buf = vec![0u8; 1 << 20];
+        let mut total = 0u64;
+        while total < BIG {
+            match data.write(&buf) {
+                Ok(n) => total += n as u64,
+                Err(_) => break,
+            }
+        }
+        total
+    });
+    thread::sleep(Duration::from_millis(30));
+    c.send("ABOR");
+    assert_eq!(
+        c.reply(),
+        "426 Transfer aborted. Data connection closed.\r\n"
+    );
+    assert_eq!(c.reply(), "226 Abort successful\r\n");
+    assert!(writer.join().expect("writer") < BIG);
+    assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
+}

@@ -28,6 +28,10 @@ pub const BUF_SIZE: usize = 64 * 1024;
 /// about 2 GiB per call anyway).
 const SENDFILE_MAX: usize = 1 << 30;
 
+/// How often a transfer that never has to wait for its socket still reads
+/// the control connection (ABOR, QUIT, STAT), SIGTERM and the timers.
+const CONTROL_CHECK: Duration = Duration::from_millis(50);
+
 /// The smallest piece a rate-limited transfer moves at a time.
 const RATE_MIN_CHUNK: usize = 4096;
 
@@ -71,6 +75,9 @@ pub struct Pace {
     moved: u64,
     rate: Option<RateLimit>,
     stalled: Option<Duration>,
+    /// When the control connection is looked at next while the data
+    /// socket never makes the transfer wait (a fast client).
+    next_control: Instant,
 }
 
 impl Pace {
@@ -82,6 +89,7 @@ impl Pace {
             moved: 0,
             rate: opts.rate,
             stalled: opts.stalled,
+            next_control: now + CONTROL_CHECK,
         }
     }
 
@@ -229,15 +237,28 @@ impl Host {
     /// handled first, so the client gets the abort's replies (426 with its
     /// full stop, then 226) rather than the closed connection's.
     fn net_failure(&mut self, session: &mut Session, e: io::Error) -> XferEnd {
+        self.poll_control(session);
+        match self.stop_reason(session) {
+            Some(end) => end,
+            None => net_end(e),
+        }
+    }
+
+    /// Looks at the control connection, SIGTERM and the timers without
+    /// waiting, and handles what arrived.
+    fn poll_control(&mut self, session: &mut Session) {
         if let Some(io) = self.io.as_mut() {
             if io.poll_once(Some(Duration::ZERO)).is_ok() && io.readable {
                 io.read_turn(&mut self.data.fresh);
             }
+            if io.term {
+                self.end
+                    .get_or_insert(super::super::End::Signal(nix::libc::SIGTERM));
+            }
         }
         self.handle_fresh(session);
-        match self.stop_reason(session) {
-            Some(end) => end,
-            None => net_end(e),
+        if !self.must_stop(session) {
+            self.fire_expired_timer(session);
         }
     }
 
@@ -255,7 +276,15 @@ impl Host {
     /// After bytes moved: sleeps off a `TransferRate` pause (so that the
     /// average, last chunk included, stays within the limit), still
     /// watching the control connection.
-    fn pace_wait(&mut self, session: &mut Session, pace: &Pace) -> Result<(), XferEnd> {
+    fn pace_wait(&mut self, session: &mut Session, pace: &mut Pace) -> Result<(), XferEnd> {
+        let now = Instant::now();
+        if now >= pace.next_control {
+            pace.next_control = now + CONTROL_CHECK;
+            self.poll_control(session);
+            if let Some(end) = self.stop_reason(session) {
+                return Err(end);
+            }
+        }
         while let Some(until) = pace.pause_until(Instant::now()) {
             if self.wait(session, Some(until), Phase::Transfer) == Wake::Stop {
                 return Err(self.stop_reason(session).unwrap_or(XferEnd::Aborted));
@@ -484,6 +513,9 @@ impl Host {
                         return Some(Err(e));
                     }
                     stats.file_bytes += n as u64;
+                    if let Err(e) = self.pace_wait(session, pace) {
+                        return Some(Err(e));
+                    }
                 }
                 Err(Errno::EAGAIN) => {
                     if let Err(e) = self.wait_ready(session, pace) {
