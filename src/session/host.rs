@@ -45,8 +45,10 @@ pub struct Host {
     /// signal, a timer or a stall during a transfer, a closed control
     /// connection); the loop ends the session once the handler returns.
     pub(crate) end: Option<End>,
-    /// Nothing more is written to the client: a stalled transfer ends the
-    /// session at once, with no reply (observed on 1.3.8).
+    /// Nothing more is written to the client: the session is ending at
+    /// once (a stalled transfer: no reply, as 1.3.8; SIGTERM; an expired
+    /// timer after its 421), so the interrupted command's reply must not
+    /// follow.
     pub silenced: bool,
     /// The control connection's read side, signals and poll; `None` until
     /// the session loop starts (module `sess_init`s, the banner).
@@ -141,6 +143,8 @@ impl Host {
                 }
                 if io.term {
                     self.end.get_or_insert(End::Signal(nix::libc::SIGTERM));
+                    // SIGTERM ends the session without another word.
+                    self.silenced = true;
                     return false;
                 }
             }
@@ -164,6 +168,9 @@ impl Host {
         }]);
         super::events::deliver(session, event, "");
         self.end.get_or_insert(End::Timeout);
+        // The 421 is the last thing the client hears (the interrupted
+        // command's own reply would follow it otherwise).
+        self.silenced = true;
         true
     }
 

@@ -461,6 +461,8 @@ impl Host {
             }
             if io.term {
                 self.end.get_or_insert(End::Signal(nix::libc::SIGTERM));
+                // SIGTERM ends the session without another word.
+                self.silenced = true;
                 continue;
             }
             if io.readable {

@@ -254,6 +254,8 @@ impl Host {
             if io.term {
                 self.end
                     .get_or_insert(super::super::End::Signal(nix::libc::SIGTERM));
+                // SIGTERM ends the session without another word.
+                self.silenced = true;
             }
         }
         self.handle_fresh(session);
