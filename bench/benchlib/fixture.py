@@ -19,6 +19,7 @@ Layout of the home directory (owned by the user):
   dir10k/     the listing directory (empty files e00000 ...)
 """
 
+import grp
 import os
 import pwd
 import shutil
@@ -46,10 +47,16 @@ class Fixture:
     # -- the user -----------------------------------------------------------
 
     def create_user(self):
+        # Left over from a run that was killed (bench/run holds a lock, so
+        # no other run owns them): start clean.
         try:
             pwd.getpwnam(USER)
-            # Left over from a run that was killed: start clean.
             subprocess.run(["userdel", USER], check=False, capture_output=True)
+        except KeyError:
+            pass
+        try:
+            grp.getgrnam(USER)
+            subprocess.run(["groupdel", USER], check=False, capture_output=True)
         except KeyError:
             pass
         os.makedirs(self.home)
