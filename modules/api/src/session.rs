@@ -208,7 +208,8 @@ pub trait SessionHost {
     fn data_close(&mut self);
 
     /// ABOR: when a transfer is running, marks it aborted, closes the data
-    /// connection and sends `426 Transfer aborted. Data connection closed`
+    /// connection and sends `426 Transfer aborted. Data connection closed.`
+    /// (with a full stop: 1.3.8's abort text, unlike a peer's close)
     /// at once; returns whether one was running. Either way any pending
     /// PASV/PORT setup is forgotten.
     fn data_abort(&mut self) -> bool;

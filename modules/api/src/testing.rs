@@ -281,7 +281,7 @@ impl SessionHost for FakeHost {
         if was_open {
             self.sent.push(ReplyLine {
                 code: 426,
-                text: "Transfer aborted. Data connection closed".into(),
+                text: "Transfer aborted. Data connection closed.".into(),
             });
         }
         was_open

@@ -377,7 +377,7 @@ fn abor_replies_and_keeps_rest() {
     };
     let (ret, sent, reply) = run_on(&mut s, &mut h, abor::abor, "ABOR");
     assert_eq!(ret, ModRet::Handled);
-    assert_eq!(sent, "426 Transfer aborted. Data connection closed\r\n");
+    assert_eq!(sent, "426 Transfer aborted. Data connection closed.\r\n");
     assert_eq!(reply, "226 Abort successful\r\n");
     assert_eq!(h.aborts, 1);
     assert_eq!(
