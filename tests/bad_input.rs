@@ -9,14 +9,10 @@
 //! file against it:
 //!
 //! ```sh
-//! PROFTPD_TEST_BIN=$PWD/tests/compat/proftpd-1.3-shim cargo test --release --test bad_input -- --test-threads=1
+//! PROFTPD_TEST_BIN=$PWD/tests/compat/proftpd-1.3-shim cargo test --release --test bad_input
 //! ```
 //!
-//! (one thread: the shim picks its port by probing, and parallel servers
-//! race for it).  Where we still differ from 1.3.8, [`differs`] names both
-//! replies: the test checks 1.3.8's against it and ours against us, and
-//! prints a `KNOWN DIFFERENCE` line, so fixing the daemon means deleting
-//! the `differs` call.
+//! Every expected reply is 1.3.8's.
 
 mod common;
 
@@ -47,26 +43,6 @@ TransferLog NONE
 const CLOSE_WAIT: Duration = Duration::from_secs(8);
 /// Upper bound for any one data transfer in these tests.
 const DATA_WAIT: Duration = Duration::from_secs(20);
-
-/// True when the suite runs against ProFTPD 1.3.8 through the compat shim:
-/// only for the few replies where we depart from it on purpose.
-fn against_138() -> bool {
-    proftpd_bin()
-        .file_name()
-        .is_some_and(|n| n == "proftpd-1.3-shim")
-}
-
-/// A reply where we differ from 1.3.8 (a bug reported to the owner of the
-/// module, not fixed here): 1.3.8's bytes when testing it, ours otherwise,
-/// so the suite stays green and the difference stays written down.
-fn differs(proftpd_138: &'static str, ours: &'static str) -> &'static str {
-    if against_138() {
-        proftpd_138
-    } else {
-        eprintln!("KNOWN DIFFERENCE: 1.3.8 answers {proftpd_138:?}, we answer {ours:?}");
-        ours
-    }
-}
 
 fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
@@ -217,13 +193,7 @@ fn stor_until_the_disk_is_full() {
     c.timeout = DATA_WAIT;
     // 1.3.8 calls a write that stored only part of its buffer EIO, and
     // the write that fills the disk is such a write (measured, every run).
-    assert_eq!(
-        c.reply(),
-        differs(
-            "451 Transfer aborted. Input/output error\r\n",
-            "452 Transfer aborted. No space left on device\r\n",
-        )
-    );
+    assert_eq!(c.reply(), "451 Transfer aborted. Input/output error\r\n");
     writer.join().expect("writer");
     assert_eq!(c.cmd("NOOP"), "200 NOOP command successful\r\n");
     // Neither the final name nor the hidden temp file is left.
@@ -1053,11 +1023,9 @@ fn chroot_guard_for_etc_and_lib() {
     for (line, want) in commands {
         k.eq(line, c.cmd(line), want.to_string());
     }
-    if against_138() {
-        k.ok(
-            "no etc or lib in the root",
-            !home.join("etc").exists() && !home.join("lib").exists(),
-        );
-    }
+    k.ok(
+        "no etc or lib in the root",
+        !home.join("etc").exists() && !home.join("lib").exists(),
+    );
     k.finish();
 }

@@ -602,6 +602,7 @@ fn drain_pipe(
     spliceable: &mut bool,
 ) -> Result<(), XferEnd> {
     use nix::fcntl::{SpliceFFlags, splice};
+    let chunk = n;
     while n > 0 {
         let res = if *spliceable {
             splice(pipe, None, &*file, None, n, SpliceFFlags::SPLICE_F_MOVE)
@@ -617,13 +618,38 @@ fn drain_pipe(
                 let mut buf = vec![0u8; n];
                 let mut r = File::from(pipe.try_clone().map_err(XferEnd::File)?);
                 r.read_exact(&mut buf).map_err(XferEnd::File)?;
-                file.write_all(&buf).map_err(XferEnd::File)?;
-                return Ok(());
+                return write_chunk(file, &buf).map_err(XferEnd::File);
             }
-            Err(e) => return Err(XferEnd::File(e.into())),
+            Err(e) => return Err(XferEnd::File(partial_is_eio(e.into(), n < chunk))),
         }
     }
     Ok(())
+}
+
+/// Writes all of `data`. An error after part of it was written is EIO, as
+/// 1.3.8 reports a short write: the upload that fills a disk gets
+/// `451 Transfer aborted. Input/output error`, and only a later one that
+/// finds no room at all gets ENOSPC's 452 (both measured).
+fn write_chunk(file: &mut File, data: &[u8]) -> io::Result<()> {
+    let mut done = 0;
+    while done < data.len() {
+        match file.write(&data[done..]) {
+            Ok(0) => return Err(io::Error::from_raw_os_error(nix::libc::EIO)),
+            Ok(m) => done += m,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(partial_is_eio(e, done > 0)),
+        }
+    }
+    Ok(())
+}
+
+/// `e`, or EIO when part of the chunk already reached the file.
+fn partial_is_eio(e: io::Error, partial: bool) -> io::Error {
+    if partial {
+        io::Error::from_raw_os_error(nix::libc::EIO)
+    } else {
+        e
+    }
 }
 
 /// Writes received bytes to the file, up to `max` file bytes in all;
@@ -637,7 +663,7 @@ fn store(
     let room = max.map_or(u64::MAX, |m| m.saturating_sub(stats.file_bytes));
     let take = usize::try_from(room).unwrap_or(usize::MAX).min(data.len());
     if take > 0 {
-        file.write_all(&data[..take]).map_err(XferEnd::File)?;
+        write_chunk(file, &data[..take]).map_err(XferEnd::File)?;
         stats.file_bytes += take as u64;
     }
     if take < data.len() {
