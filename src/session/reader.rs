@@ -6,8 +6,10 @@
 //! * A line ends at CR LF only. A bare LF is an ordinary byte (`NOOP\nSYST
 //!   \r\n` is one command), and so is a CR not followed by LF.
 //! * Telnet: `IAC IAC` is a data 0xFF; `IAC WILL/WONT x` is answered `IAC
-//!   DONT x`, `IAC DO/DONT x` is answered `IAC WONT x`; any other `IAC x`
-//!   (IP, DM, ...) is dropped. Telnet bytes do not count against the limit.
+//!   DONT x`, `IAC DO/DONT x` is answered `IAC WONT x`; `IAC IP` and `IAC
+//!   DM` (the Synch before ABOR) are dropped; any other `IAC x` is kept as
+//!   the two data bytes (`CWD a\xffA` names `a\xffA`). Dropped Telnet
+//!   bytes do not count against the limit.
 //! * The line buffer holds `CommandBufferSize - 1` bytes, CR LF included
 //!   (default 4103 - 1, so a 4100-byte command fits). A line that fills it
 //!   is discarded without a reply: each full buffer of the discarded line is
@@ -38,6 +40,9 @@ const DONT: u8 = 254;
 const DO: u8 = 253;
 const WONT: u8 = 252;
 const WILL: u8 = 251;
+/// Interrupt Process and Data Mark, the Synch a client sends before ABOR.
+const IP: u8 = 244;
+const DM: u8 = 242;
 
 /// What the reader found in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +65,15 @@ enum Telnet {
     Option(u8),
 }
 
+/// The data bytes one input byte yields after Telnet processing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TelnetOut {
+    Nothing,
+    Byte(u8),
+    /// An `IAC x` that is no Telnet command: both bytes are data.
+    Pair(u8, u8),
+}
+
 /// The line reader of one control connection.
 #[derive(Debug)]
 pub struct LineReader {
@@ -78,6 +92,9 @@ pub struct LineReader {
     /// swallows the command after it).
     last_cr: bool,
     telnet: Telnet,
+    /// The second byte of a kept `IAC x` pair, when the first byte ended
+    /// an event (a full buffer): it starts the next call.
+    carry: Option<u8>,
     /// Telnet answers to send before the next reply.
     telnet_out: Vec<u8>,
 }
@@ -94,6 +111,7 @@ impl LineReader {
             discarded: 0,
             last_cr: false,
             telnet: Telnet::Data,
+            carry: None,
             telnet_out: Vec::new(),
         }
     }
@@ -102,17 +120,31 @@ impl LineReader {
     /// it, or `None` when `input` is used up first (the partial line is
     /// kept for the next call).
     pub fn next_event(&mut self, input: &mut &[u8]) -> Option<ReadEvent> {
+        if let Some(b) = self.carry.take() {
+            if let Some(ev) = self.data_byte(b, false) {
+                return Some(ev);
+            }
+        }
         while let Some((&b, rest)) = input.split_first() {
             *input = rest;
             // CR LF is judged on the raw stream: a CR eaten as a Telnet
             // option byte still makes the next LF end the line (1.3.8).
             let after_cr = self.last_cr;
             self.last_cr = b == b'\r';
-            let Some(data) = self.telnet_byte(b) else {
-                continue;
+            let (data, kept) = match self.telnet_byte(b) {
+                TelnetOut::Nothing => continue,
+                TelnetOut::Byte(d) => (d, None),
+                TelnetOut::Pair(d, k) => (d, Some(k)),
             };
             if let Some(ev) = self.data_byte(data, after_cr) {
+                self.carry = kept;
                 return Some(ev);
+            }
+            if let Some(k) = kept {
+                // The IAC before it was no CR.
+                if let Some(ev) = self.data_byte(k, false) {
+                    return Some(ev);
+                }
             }
         }
         None
@@ -123,27 +155,28 @@ impl LineReader {
         std::mem::take(&mut self.telnet_out)
     }
 
-    /// Runs the Telnet state machine; returns the data byte, if any.
-    fn telnet_byte(&mut self, b: u8) -> Option<u8> {
+    /// Runs the Telnet state machine; returns the data bytes, if any.
+    fn telnet_byte(&mut self, b: u8) -> TelnetOut {
         match self.telnet {
             Telnet::Data if b == IAC => {
                 self.telnet = Telnet::Iac;
-                None
+                TelnetOut::Nothing
             }
-            Telnet::Data => Some(b),
+            Telnet::Data => TelnetOut::Byte(b),
             Telnet::Iac => {
                 self.telnet = Telnet::Data;
                 match b {
-                    IAC => Some(IAC),
+                    IAC => TelnetOut::Byte(IAC),
                     WILL | WONT => {
                         self.telnet = Telnet::Option(DONT);
-                        None
+                        TelnetOut::Nothing
                     }
                     DO | DONT => {
                         self.telnet = Telnet::Option(WONT);
-                        None
+                        TelnetOut::Nothing
                     }
-                    _ => None,
+                    IP | DM => TelnetOut::Nothing,
+                    other => TelnetOut::Pair(IAC, other),
                 }
             }
             Telnet::Option(answer) => {
@@ -151,7 +184,7 @@ impl LineReader {
                 if self.telnet_out.len() < 3 * MAX_TELNET_ANSWERS {
                     self.telnet_out.extend_from_slice(&[IAC, answer, b]);
                 }
-                None
+                TelnetOut::Nothing
             }
         }
     }
@@ -282,6 +315,14 @@ mod tests {
         assert_eq!((ev, out), (vec![line(b"NOOP")], vec![IAC, WONT, 1]));
         let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[b"\xff\xffX\r\n"]);
         assert_eq!(ev, [line(b"\xffX")]);
+        // IP and DM vanish; any other IAC pair is data (1.3.8: `CWD a\xffAz`
+        // answers `550 a\xffAz: ...`), and so is an IAC before CR LF.
+        let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[b"CWD a\xff\xf2b\xff\xf4c\r\n"]);
+        assert_eq!(ev, [line(b"CWD abc")]);
+        let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[b"CWD a\xffAz\xff\xf1\r\n"]);
+        assert_eq!(ev, [line(b"CWD a\xffAz\xff\xf1")]);
+        let (ev, _) = events(DEFAULT_BUFFER_SIZE, &[b"CWD a\xff", b"\r\nNOOP\r\n"]);
+        assert_eq!(ev, [line(b"CWD a\xff"), line(b"NOOP")]);
         // IAC DONT takes the CR as its option, and the LF still ends the
         // (empty) line: 1.3.8 answers `IAC WONT CR` and `500 Invalid
         // command`.
