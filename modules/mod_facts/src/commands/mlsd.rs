@@ -241,9 +241,10 @@ mod speed {
 
     use crate::commands::testutil::Fixture;
 
-    /// 10,000 entries: every one listed, one stat each. The bound is loose
-    /// (a loaded machine); the figure is printed. Release builds only (the
-    /// suite runs with --release; a debug build spends seconds making files).
+    /// 10,000 entries: every one listed, with `.` and `..`. Speed is the
+    /// benchmark's business (bench/run), not a test's. Release builds only
+    /// (the suite runs with --release; a debug build spends seconds making
+    /// files).
     #[test]
     #[cfg_attr(debug_assertions, ignore = "slow in debug builds; runs with --release")]
     fn ten_thousand_entries() {
@@ -256,15 +257,11 @@ mod speed {
         let mut s = fx.session();
         let mut host = FakeHost::default();
         let cmd = Cmd::parse(b"MLSD big");
-        let t = std::time::Instant::now();
         super::mlsd(&mut CmdCtx {
             cmd: &cmd,
             session: &mut s,
             host: &mut host,
         });
-        let took = t.elapsed();
-        eprintln!("MLSD of 10,000 entries: {took:?}");
         assert_eq!(host.data_out.split(|&b| b == b'\n').count() - 1, 10_002);
-        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
     }
 }

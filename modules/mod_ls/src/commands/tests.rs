@@ -455,33 +455,3 @@ fn recent_files_show_the_time_of_day() {
     );
     let _ = T2019;
 }
-
-/// `cargo test --release -p mod_ls -- --ignored --nocapture`: the time of
-/// LIST and NLST of a 10,000-entry directory (issue 3's target: at most
-/// pure-ftpd's ~37 ms for the whole LIST, transfer included).
-#[test]
-#[ignore]
-fn timing_of_a_large_directory() {
-    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    for i in 0..10_000 {
-        std::fs::write(t.path().join(format!("file{i:05}.dat")), b"x")
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    let base = std::os::unix::ffi::OsStrExt::as_bytes(t.path().as_os_str()).to_vec();
-    let start = std::time::Instant::now();
-    let dl = crate::fsx::DirList::read(t.path()).unwrap_or_else(|e| panic!("{e}"));
-    let read = start.elapsed();
-    for n in &dl.names {
-        let _ = dl.lstat(n);
-    }
-    println!("getdents {read:?}, + lstat each {:?}", start.elapsed());
-    let mut s = session_in(&base, ConfigTree::new());
-    let mut h = FakeHost::default();
-    for verb in ["LIST", "LIST", "NLST", "LIST -la"] {
-        let start = std::time::Instant::now();
-        let r = exec(&mut s, &mut h, verb);
-        let took = start.elapsed();
-        println!("{verb}: {took:?}, {} bytes", r.data.len());
-        assert!(r.data.lines().count() >= 10_000);
-    }
-}
