@@ -372,11 +372,9 @@ impl Host {
             return Ok(());
         };
         let end = len.map(|l| offset.saturating_add(l));
-        let _blocking = self
-            .data
-            .conn
-            .as_ref()
-            .and_then(|c| BlockingSends::new(&c.stream));
+        // Engaged at the first full socket buffer: a small file goes out in
+        // one non-blocking call without the mode switches.
+        let mut blocking: Option<BlockingSends> = None;
         loop {
             if let Some(end) = self.stop_reason(session) {
                 return Err(end);
@@ -403,7 +401,16 @@ impl Host {
                     self.moved(pace, n);
                     self.pace_wait(session, pace)?;
                 }
-                Err(Errno::EAGAIN) => self.wait_ready(session, pace)?,
+                Err(Errno::EAGAIN) => {
+                    if blocking.is_none() {
+                        blocking = self
+                            .data
+                            .conn
+                            .as_ref()
+                            .and_then(|c| BlockingSends::new(&c.stream));
+                    }
+                    self.wait_ready(session, pace)?
+                }
                 Err(Errno::EINTR) => {}
                 // A file system without sendfile support: copy instead.
                 Err(Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) if stats.wire_bytes == 0 => {
