@@ -455,6 +455,15 @@ impl DirectiveCtx<'_> {
             .map_err(|_| self.error(format!("invalid number: '{raw}'")))
     }
 
+    /// Parses argument `i` as a duration (see [`parse_duration`]), with
+    /// 1.3.8's `error parsing timeout value` message, as the `Timeout*`
+    /// directives take it.
+    pub fn duration_arg(&self, i: usize) -> Result<u32, ConfigError> {
+        let raw = self.args.get(i).map(String::as_str).unwrap_or("");
+        parse_duration(raw)
+            .map_err(|why| self.error(format!("error parsing timeout value '{raw}': {why}")))
+    }
+
     /// Every argument as one of the `allowed` option words (matched
     /// case-insensitively, returned in their canonical spelling), as the
     /// `Auth*Options` directives take them; an unknown word is
@@ -479,6 +488,29 @@ impl DirectiveCtx<'_> {
     }
 }
 
+/// A duration as 1.3.8's `pr_str_get_duration` reads it: a number of
+/// seconds with an optional unit (`h`, `hr`, `m`, `min`, `s`, `sec`,
+/// case-insensitive); the error is the strerror text 1.3.8 prints.
+pub fn parse_duration(s: &str) -> Result<u32, &'static str> {
+    if s.starts_with('-') {
+        return Err("Numerical result out of range");
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    if num.is_empty() {
+        return Err("Invalid argument");
+    }
+    let mult: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "s" | "sec" | "secs" => 1,
+        "m" | "min" | "mins" => 60,
+        "h" | "hr" | "hrs" => 3600,
+        _ => return Err("Invalid argument"),
+    };
+    let n: u64 = num.parse().unwrap_or(u64::MAX);
+    // 1.3.8 accepts values beyond 32 bits; they mean "practically never".
+    Ok(u32::try_from(n.saturating_mul(mult)).unwrap_or(u32::MAX))
+}
+
 /// ProFTPD's boolean words.
 pub fn parse_bool(raw: &str) -> Option<bool> {
     match raw.to_ascii_lowercase().as_str() {
@@ -491,6 +523,16 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_take_units_and_saturate() {
+        assert_eq!(parse_duration("10"), Ok(10));
+        assert_eq!(parse_duration("2m"), Ok(120));
+        assert_eq!(parse_duration("1HR"), Ok(3600));
+        assert_eq!(parse_duration("1:00"), Err("Invalid argument"));
+        assert_eq!(parse_duration("-1"), Err("Numerical result out of range"));
+        assert_eq!(parse_duration("4294967296"), Ok(u32::MAX));
+    }
 
     static NAME: ConfigKey<String> = ConfigKey::new("ServerName");
     static HIDE: ConfigKey<String> = ConfigKey::new("HideFiles");

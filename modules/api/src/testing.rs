@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cmd::Cmd;
-use crate::config::{ConfigKey, ConfigTree, Merge, Origin};
+use crate::config::{
+    ConfigError, ConfigKey, ConfigTree, ContextKind, CtxId, DirectiveCtx, Merge, Origin,
+};
 use crate::data::{
     DataSource, Direction, ListenRequest, XferEnd, XferOptions, XferOutcome, XferStats, ascii,
 };
-use crate::module::{ModRet, ModuleDef};
+use crate::module::{DirectiveEntry, ModRet, ModuleDef};
 use crate::reply::{ReplyLine, format_reply};
 use crate::session::{CmdCtx, HostError, Identity, Session, SessionHost, Shadow, Timer};
 
@@ -320,6 +322,50 @@ pub fn tree_with<T: std::any::Any + Send + Sync>(key: &ConfigKey<T>, v: T) -> Co
     let main = t.main_server();
     t.add(main, key, v, vec![], Merge::Down, Origin::default());
     t
+}
+
+/// Runs directive `name` (found case-insensitively in `table`; panics if
+/// absent) with `args` in a fresh tree, placed at `origin`, in a context of
+/// `kind`: the main server itself, or a `<kind /x>` section inside it.
+/// Returns the handler's result, the tree and the context it ran in.
+pub fn run_directive_in(
+    table: &[DirectiveEntry],
+    kind: ContextKind,
+    name: &str,
+    args: &[&str],
+    origin: Origin,
+) -> (Result<(), ConfigError>, ConfigTree, CtxId) {
+    let entry = table
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case(name))
+        .unwrap_or_else(|| panic!("no directive {name}"));
+    let mut tree = ConfigTree::new();
+    let main = tree.main_server();
+    let ctx = match kind {
+        ContextKind::Server => main,
+        other => tree.push(other, vec!["/x".into()], Some(main), Origin::default()),
+    };
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let res = (entry.handler)(&mut DirectiveCtx {
+        name: entry.name,
+        args: &args,
+        context: kind,
+        origin,
+        tree: &mut tree,
+        ctx,
+    });
+    (res, tree, ctx)
+}
+
+/// [`run_directive_in`] the main server.
+pub fn run_directive(
+    table: &[DirectiveEntry],
+    name: &str,
+    args: &[&str],
+    origin: Origin,
+) -> (Result<(), ConfigError>, ConfigTree) {
+    let (res, tree, _) = run_directive_in(table, ContextKind::Server, name, args, origin);
+    (res, tree)
 }
 
 /// Runs one handler on a raw `line` against a default [`FakeHost`] and

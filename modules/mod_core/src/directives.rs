@@ -375,33 +375,9 @@ fn command_buffer_size(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// ProFTPD's duration syntax: a number of seconds with an optional unit
-/// (`h`, `hr`, `m`, `min`, `s`, `sec`, case-insensitive).
-pub fn parse_duration(s: &str) -> Result<u32, &'static str> {
-    if s.starts_with('-') {
-        return Err("Numerical result out of range");
-    }
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    if num.is_empty() {
-        return Err("Invalid argument");
-    }
-    let mult: u64 = match unit.to_ascii_lowercase().as_str() {
-        "" | "s" | "sec" | "secs" => 1,
-        "m" | "min" | "mins" => 60,
-        "h" | "hr" | "hrs" => 3600,
-        _ => return Err("Invalid argument"),
-    };
-    let n: u64 = num.parse().unwrap_or(u64::MAX);
-    // 1.3.8 accepts values beyond 32 bits; they mean "practically never".
-    Ok(u32::try_from(n.saturating_mul(mult)).unwrap_or(u32::MAX))
-}
-
 fn timeout_idle(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
     min_args(ctx, 1)?;
-    let raw = arg(ctx, 0);
-    let secs = parse_duration(&raw)
-        .map_err(|why| ctx.error(format!("error parsing timeout value '{raw}': {why}")))?;
+    let secs = ctx.duration_arg(0)?;
     ctx.add(&keys::TIMEOUT_IDLE, secs, Merge::Down);
     Ok(())
 }
@@ -649,40 +625,21 @@ fn parse_nbytes(num: &str, units: &str) -> Result<u64, &'static str> {
 mod tests {
     use super::*;
     use proftpd_api::config::{ConfigKey, ConfigTree, CtxId, Origin};
+    use proftpd_api::testing::run_directive_in;
 
     /// Runs directive `name` with `args` in a fresh tree, in a context of
-    /// `kind`; returns the tree and the context used.
+    /// `kind`, placed at line 3 of `/t.conf`; returns the tree and the
+    /// context used.
     fn run_in(
         kind: ContextKind,
         name: &str,
         args: &[&str],
     ) -> (Result<(), ConfigError>, ConfigTree, CtxId) {
-        let entry = DIRECTIVES
-            .iter()
-            .find(|d| d.name.eq_ignore_ascii_case(name))
-            .unwrap_or_else(|| panic!("no directive {name}"));
-        let mut tree = ConfigTree::new();
-        let main = tree.main_server();
-        let ctx = match kind {
-            ContextKind::Server => main,
-            other => tree.push(other, vec!["/x".into()], Some(main), Origin::default()),
+        let at = Origin {
+            file: "/t.conf".into(),
+            line: 3,
         };
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let res = {
-            let mut d = DirectiveCtx {
-                name: entry.name,
-                args: &args,
-                context: kind,
-                origin: Origin {
-                    file: "/t.conf".into(),
-                    line: 3,
-                },
-                tree: &mut tree,
-                ctx,
-            };
-            (entry.handler)(&mut d)
-        };
-        (res, tree, ctx)
+        run_directive_in(DIRECTIVES, kind, name, args, at)
     }
 
     fn run(name: &str, args: &[&str]) -> (Result<(), ConfigError>, ConfigTree) {
@@ -1141,8 +1098,5 @@ mod tests {
         assert_eq!(atoi("x"), 0);
         assert_eq!(parse_octal_umask("07777"), Some(0o7777));
         assert_eq!(parse_octal_umask("8"), None);
-        assert_eq!(parse_duration("10"), Ok(10));
-        assert_eq!(parse_duration("1:00"), Err("Invalid argument"));
-        assert_eq!(parse_duration("4294967296"), Ok(u32::MAX));
     }
 }

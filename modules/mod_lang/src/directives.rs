@@ -88,28 +88,16 @@ fn use_encoding(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proftpd_api::config::{ConfigTree, ContextKind, Origin};
+    use proftpd_api::config::{ConfigTree, Origin};
+    use proftpd_api::testing::run_directive;
 
     fn run(name: &'static str, args: &[&str]) -> Result<ConfigTree, String> {
-        let entry = DIRECTIVES
-            .iter()
-            .find(|d| d.name == name)
-            .expect("registered");
-        let mut tree = ConfigTree::new();
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let main = tree.main_server();
-        let mut ctx = DirectiveCtx {
-            name,
-            args: &args,
-            context: ContextKind::Server,
-            origin: Origin {
-                file: "/t.conf".into(),
-                line: 2,
-            },
-            tree: &mut tree,
-            ctx: main,
+        let at = Origin {
+            file: "/t.conf".into(),
+            line: 2,
         };
-        (entry.handler)(&mut ctx).map_err(|e| e.to_string())?;
+        let (res, tree) = run_directive(DIRECTIVES, name, args, at);
+        res.map_err(|e| e.to_string())?;
         Ok(tree)
     }
 

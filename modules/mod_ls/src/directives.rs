@@ -167,28 +167,11 @@ fn list_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proftpd_api::config::{ConfigTree, ContextKind, Origin};
+    use proftpd_api::config::{ConfigTree, Origin};
+    use proftpd_api::testing::run_directive;
 
     fn run(name: &str, args: &[&str]) -> (Result<(), ConfigError>, ConfigTree) {
-        let entry = DIRECTIVES
-            .iter()
-            .find(|d| d.name == name)
-            .unwrap_or_else(|| panic!("no directive {name}"));
-        let mut tree = ConfigTree::new();
-        let main = tree.main_server();
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let r = {
-            let mut d = DirectiveCtx {
-                name: entry.name,
-                args: &args,
-                context: ContextKind::Server,
-                origin: Origin::default(),
-                tree: &mut tree,
-                ctx: main,
-            };
-            (entry.handler)(&mut d)
-        };
-        (r, tree)
+        run_directive(DIRECTIVES, name, args, Origin::default())
     }
 
     fn err(name: &str, args: &[&str]) -> String {

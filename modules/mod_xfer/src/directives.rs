@@ -209,33 +209,9 @@ fn timeout(
     key: &'static proftpd_api::config::ConfigKey<u32>,
 ) -> Result<(), ConfigError> {
     ctx.check_args(1, usize::MAX)?;
-    let raw = arg(ctx, 0);
-    let secs = parse_duration(&raw)
-        .map_err(|why| ctx.error(format!("error parsing timeout value '{raw}': {why}")))?;
+    let secs = ctx.duration_arg(0)?;
     ctx.add(key, secs, Merge::Down);
     Ok(())
-}
-
-/// A timeout as 1.3.8's `pr_str_get_duration` reads it: seconds, or a
-/// number with `s`/`m`/`h` units; the error is the strerror text 1.3.8
-/// prints. (mod_core parses its `Timeout*` directives the same way.)
-pub fn parse_duration(s: &str) -> Result<u32, &'static str> {
-    if s.starts_with('-') {
-        return Err("Numerical result out of range");
-    }
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    if num.is_empty() {
-        return Err("Invalid argument");
-    }
-    let mult: u64 = match unit.to_ascii_lowercase().as_str() {
-        "" | "s" | "sec" | "secs" => 1,
-        "m" | "min" | "mins" => 60,
-        "h" | "hr" | "hrs" => 3600,
-        _ => return Err("Invalid argument"),
-    };
-    let n: u64 = num.parse().unwrap_or(u64::MAX);
-    Ok(u32::try_from(n.saturating_mul(mult)).unwrap_or(u32::MAX))
 }
 
 fn transfer_log(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
@@ -306,28 +282,14 @@ fn transfer_rate(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proftpd_api::config::{ConfigTree, ContextKind, Origin};
+    use proftpd_api::config::{ConfigTree, Origin};
+    use proftpd_api::testing::run_directive;
 
     fn run(name: &str, args: &[&str]) -> Result<ConfigTree, String> {
-        let entry = DIRECTIVES
-            .iter()
-            .find(|d| d.name == name)
-            .unwrap_or_else(|| panic!("no directive {name}"));
-        let mut tree = ConfigTree::new();
-        let main = tree.main_server();
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let mut ctx = DirectiveCtx {
-            name: entry.name,
-            args: &args,
-            context: ContextKind::Server,
-            origin: Origin::default(),
-            tree: &mut tree,
-            ctx: main,
-        };
-        match (entry.handler)(&mut ctx) {
-            Ok(()) => Ok(tree),
-            Err(ConfigError::Directive { message, .. }) => Err(message),
-            Err(e) => Err(e.to_string()),
+        match run_directive(DIRECTIVES, name, args, Origin::default()) {
+            (Ok(()), tree) => Ok(tree),
+            (Err(ConfigError::Directive { message, .. }), _) => Err(message),
+            (Err(e), _) => Err(e.to_string()),
         }
     }
 
