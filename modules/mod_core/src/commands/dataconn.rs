@@ -8,8 +8,9 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use proftpd_api::data::ListenRequest;
-use proftpd_api::session::Session;
+use proftpd_api::session::{CmdCtx, Session};
 
+use super::BAD_PARAM_COUNT;
 use crate::keys::{ALLOW_FOREIGN_ADDRESS, PASSIVE_PORTS, USE_IPV6};
 
 /// PASV/EPSV when the listener cannot be set up (1.3.8's wording whatever
@@ -27,6 +28,46 @@ pub struct DataState {
     /// only, so PORT, PASV and EPRT are refused for the rest of the
     /// session (NATs may rely on it).
     pub epsv_all: bool,
+}
+
+/// The checks PORT and EPRT (`name`) make before reading their argument,
+/// in 1.3.8's order: `EPSV ALL` refuses them (500), there must be exactly
+/// one argument (501), and `RootRevoke` may forbid active mode (500).
+/// Returns the argument, or `None` once the error reply is queued.
+pub fn active_arg<'c>(ctx: &mut CmdCtx<'c>, name: &str) -> Option<&'c [u8]> {
+    if epsv_all(ctx.session) {
+        ctx.reply_err(500, format!("Illegal {name} command, EPSV ALL in effect"));
+        return None;
+    }
+    let cmd = ctx.cmd;
+    let words = super::words(cmd);
+    let [word] = words.as_slice() else {
+        ctx.reply_err(501, BAD_PARAM_COUNT);
+        return None;
+    };
+    if active_mode_revoked(ctx.session) {
+        log::debug!(
+            "RootRevoke in effect, unable to bind to local port {} for active transfer",
+            ctx.session.local_addr.port()
+        );
+        ctx.reply_err(500, format!("Unable to service {name} commands"));
+        return None;
+    }
+    Some(word)
+}
+
+/// `RootRevoke on` with a control port below 1025: the session can no
+/// longer bind port L-1, and 1.3.8 refuses active mode outright
+/// (`UseNonCompliantActiveTransfers` allows it from another port). Read as
+/// the raw argument: the typed key belongs to mod_auth.
+fn active_mode_revoked(session: &Session) -> bool {
+    let on = session
+        .config
+        .get_argv(session.top_ctx(), "RootRevoke")
+        .and_then(|a| a.first())
+        .and_then(|v| proftpd_api::config::parse_bool(v))
+        .unwrap_or(false);
+    on && session.local_addr.port() < 1025
 }
 
 /// Whether `EPSV ALL` is in effect.

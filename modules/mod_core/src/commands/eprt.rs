@@ -15,12 +15,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::BAD_PARAM_COUNT;
 use super::dataconn::{
-    LOWEST_ACTIVE_PORT, active_target_v4, allow_foreign, epsv_all, same_host,
+    LOWEST_ACTIVE_PORT, active_arg, active_target_v4, allow_foreign, same_host,
     unsupported_protocol_text, use_ipv6,
 };
-use super::port::active_mode_revoked;
 use crate::cnum;
 
 /// What an EPRT argument says.
@@ -76,23 +74,9 @@ pub fn parse(word: &[u8], ipv6: bool) -> EprtArg {
 }
 
 pub fn eprt(ctx: &mut CmdCtx<'_>) -> ModRet {
-    if epsv_all(ctx.session) {
-        ctx.reply_err(500, "Illegal EPRT command, EPSV ALL in effect");
-        return ModRet::Error;
-    }
-    let words = super::words(ctx.cmd);
-    let [word] = words.as_slice() else {
-        ctx.reply_err(501, BAD_PARAM_COUNT);
+    let Some(word) = active_arg(ctx, "EPRT") else {
         return ModRet::Error;
     };
-    if active_mode_revoked(ctx.session) {
-        log::debug!(
-            "RootRevoke in effect, unable to bind to local port {} for active transfer",
-            ctx.session.local_addr.port()
-        );
-        ctx.reply_err(500, "Unable to service EPRT commands");
-        return ModRet::Error;
-    }
     let arg = String::from_utf8_lossy(word).into_owned();
     let (addr, port) = match parse(word, use_ipv6(ctx.session)) {
         EprtArg::Target(a, p) => (a, p),

@@ -13,10 +13,9 @@
 use std::net::Ipv4Addr;
 
 use proftpd_api::module::ModRet;
-use proftpd_api::session::{CmdCtx, Session};
+use proftpd_api::session::CmdCtx;
 
-use super::BAD_PARAM_COUNT;
-use super::dataconn::{LOWEST_ACTIVE_PORT, active_target_v4, allow_foreign, epsv_all, same_host};
+use super::dataconn::{LOWEST_ACTIVE_PORT, active_arg, active_target_v4, allow_foreign, same_host};
 use crate::cnum;
 
 /// The address and port of a PORT argument, or `None` for 1.3.8's
@@ -33,38 +32,10 @@ pub fn parse(word: &[u8]) -> Option<(Ipv4Addr, u16)> {
     Some((Ipv4Addr::new(h1, h2, h3, h4), u16::from_be_bytes([p1, p2])))
 }
 
-/// `RootRevoke on` with a control port below 1025: the session can no
-/// longer bind port L-1, and 1.3.8 refuses active mode outright
-/// (`UseNonCompliantActiveTransfers` allows it from another port). Read as
-/// the raw argument: the typed key belongs to mod_auth.
-pub fn active_mode_revoked(session: &Session) -> bool {
-    let on = session
-        .config
-        .get_argv(session.top_ctx(), "RootRevoke")
-        .and_then(|a| a.first())
-        .and_then(|v| proftpd_api::config::parse_bool(v))
-        .unwrap_or(false);
-    on && session.local_addr.port() < 1025
-}
-
 pub fn port(ctx: &mut CmdCtx<'_>) -> ModRet {
-    if epsv_all(ctx.session) {
-        ctx.reply_err(500, "Illegal PORT command, EPSV ALL in effect");
-        return ModRet::Error;
-    }
-    let words = super::words(ctx.cmd);
-    let [word] = words.as_slice() else {
-        ctx.reply_err(501, BAD_PARAM_COUNT);
+    let Some(word) = active_arg(ctx, "PORT") else {
         return ModRet::Error;
     };
-    if active_mode_revoked(ctx.session) {
-        log::debug!(
-            "RootRevoke in effect, unable to bind to local port {} for active transfer",
-            ctx.session.local_addr.port()
-        );
-        ctx.reply_err(500, "Unable to service PORT commands");
-        return ModRet::Error;
-    }
     let Some((ip, port)) = parse(word) else {
         log::debug!(
             "PORT '{}' is not syntactically valid",
