@@ -23,6 +23,7 @@ pub mod reply;
 pub mod session;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod time;
 
 /// The API version a module is built against; the runtime refuses modules
 /// whose major version differs.

@@ -9,6 +9,7 @@ use std::os::unix::fs::MetadataExt;
 
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
+use proftpd_api::time::utc_stamp;
 
 use super::stat_arg::stat_arg;
 use super::{BAD_PARAM_COUNT, errno_text, path_reason};
@@ -31,44 +32,15 @@ pub fn mdtm(ctx: &mut CmdCtx<'_>) -> ModRet {
             ModRet::Error
         }
         Ok(m) => {
-            ctx.reply(213, utc_timestamp(m.mtime()));
+            ctx.reply(213, utc_stamp(m.mtime()));
             ModRet::Handled
         }
     }
 }
 
-/// `YYYYMMDDHHMMSS` in UTC for seconds since the epoch (proleptic
-/// Gregorian calendar; times before 1970 work too).
-pub fn utc_timestamp(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let tod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        tod / 3600,
-        tod % 3600 / 60,
-        tod % 60
-    )
-}
-
-/// The (year, month, day) of a day count since 1970-01-01 (H. Hinnant's
-/// `civil_from_days`, on 400-year eras).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::utc_timestamp;
+    use super::utc_stamp;
     use crate::commands::testutil::{run, session};
 
     #[test]
@@ -84,11 +56,11 @@ mod tests {
             (253_402_300_799, "99991231235959"),
         ];
         for (secs, want) in table {
-            assert_eq!(utc_timestamp(*secs), *want, "{secs}");
+            assert_eq!(utc_stamp(*secs), *want, "{secs}");
         }
         // Far-off values still format (no panic, no overflow).
-        let _ = utc_timestamp(i64::MAX);
-        let _ = utc_timestamp(i64::MIN);
+        let _ = utc_stamp(i64::MAX);
+        let _ = utc_stamp(i64::MIN);
     }
 
     #[test]
