@@ -11,31 +11,19 @@ use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 use proftpd_api::time::utc_stamp;
 
-use super::stat_arg::stat_arg;
-use super::{BAD_PARAM_COUNT, errno_text, path_reason};
+use super::stat_arg::stat_file_arg;
+use super::BAD_PARAM_COUNT;
 
 pub fn mdtm(ctx: &mut CmdCtx<'_>) -> ModRet {
     if super::words(ctx.cmd).is_empty() {
         ctx.reply_err(501, BAD_PARAM_COUNT);
         return ModRet::Error;
     }
-    let arg = &ctx.cmd.arg;
-    match stat_arg(ctx.session, arg) {
-        Err(e) => {
-            let text = path_reason(arg, &errno_text(&e));
-            ctx.reply_err(550, text);
-            ModRet::Error
-        }
-        Ok(m) if !m.is_file() => {
-            let text = path_reason(arg, "not a plain file");
-            ctx.reply_err(550, text);
-            ModRet::Error
-        }
-        Ok(m) => {
-            ctx.reply(213, utc_stamp(m.mtime()));
-            ModRet::Handled
-        }
-    }
+    let Some(m) = stat_file_arg(ctx, "not a plain file") else {
+        return ModRet::Error;
+    };
+    ctx.reply(213, utc_stamp(m.mtime()));
+    ModRet::Handled
 }
 
 #[cfg(test)]

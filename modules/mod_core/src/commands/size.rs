@@ -10,8 +10,8 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::{CmdCtx, TransferType};
 
-use super::stat_arg::stat_arg;
-use super::{BAD_PARAM_COUNT, errno_text, path_reason};
+use super::stat_arg::stat_file_arg;
+use super::BAD_PARAM_COUNT;
 
 pub fn size(ctx: &mut CmdCtx<'_>) -> ModRet {
     if super::words(ctx.cmd).is_empty() {
@@ -24,23 +24,11 @@ pub fn size(ctx: &mut CmdCtx<'_>) -> ModRet {
         ctx.reply_err(550, format!("{verb} not allowed in ASCII mode"));
         return ModRet::Error;
     }
-    let arg = &ctx.cmd.arg;
-    match stat_arg(ctx.session, arg) {
-        Err(e) => {
-            let text = path_reason(arg, &errno_text(&e));
-            ctx.reply_err(550, text);
-            ModRet::Error
-        }
-        Ok(m) if !m.is_file() => {
-            let text = path_reason(arg, "not a regular file");
-            ctx.reply_err(550, text);
-            ModRet::Error
-        }
-        Ok(m) => {
-            ctx.reply(213, m.len().to_string());
-            ModRet::Handled
-        }
-    }
+    let Some(m) = stat_file_arg(ctx, "not a regular file") else {
+        return ModRet::Error;
+    };
+    ctx.reply(213, m.len().to_string());
+    ModRet::Handled
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use std::fs::Metadata;
 use std::io;
 
-use proftpd_api::session::Session;
+use proftpd_api::session::{CmdCtx, Session};
+
+use super::{errno_text, path_reason};
 
 use super::path::{fs_path, resolve};
 
@@ -24,4 +26,18 @@ pub fn stat_arg(session: &Session, arg: &[u8]) -> io::Result<Metadata> {
         Some(ENOTDIR) => io::Error::from_raw_os_error(ENOENT),
         _ => e,
     })
+}
+
+/// [`stat_arg`] of the command's argument, which must be a regular file:
+/// a stat error or anything else is queued as `550 <arg>: <reason>`
+/// (`not_file` is the reason for a non-file) and gives `None`.
+pub fn stat_file_arg(ctx: &mut CmdCtx<'_>, not_file: &str) -> Option<Metadata> {
+    let arg = &ctx.cmd.arg;
+    let text = match stat_arg(ctx.session, arg) {
+        Ok(m) if m.is_file() => return Some(m),
+        Ok(_) => path_reason(arg, not_file),
+        Err(e) => path_reason(arg, &errno_text(&e)),
+    };
+    ctx.reply_err(550, text);
+    None
 }
