@@ -8,7 +8,7 @@ use proftpd_api::module::ModRet;
 use proftpd_api::reply::{ReplyLine, errno_text};
 use proftpd_api::session::{CmdCtx, NameMaps, Session, SessionHost, TransferType};
 
-use crate::engine::{Conn, Env, Zone};
+use crate::engine::{Conn, Engine, Env, Zone};
 use crate::keys::*;
 use crate::list::Outcome;
 use crate::opts::{self, Flags, Verb};
@@ -222,6 +222,37 @@ impl Conn for DataConn<'_> {
             false
         }
     }
+}
+
+/// Runs one listing over the session's data connection: `run` drives an
+/// engine built from `flags` and the session's settings, and the
+/// session's names are put back afterwards. Returns the outcome, the
+/// engine's flags afterwards, whether the connection was opened and how a
+/// failed write ended (the last three for [`finish`]).
+pub fn list_over_data(
+    ctx: &mut CmdCtx<'_>,
+    lo: Option<ListOptions>,
+    flags: Flags,
+    run: impl FnOnce(&mut Engine<'_, '_>) -> Outcome,
+) -> (Outcome, Flags, bool, Option<XferEnd>) {
+    let names = std::mem::take(&mut ctx.session.names);
+    let cwd = ctx.session.cwd.clone();
+    let env = env(ctx.session, &cwd, &names, lo);
+    let mut conn = DataConn {
+        session: &mut *ctx.session,
+        host: &mut *ctx.host,
+        opened: false,
+        end: None,
+    };
+    let (outcome, flags_after) = {
+        let mut engine = Engine::new(&env, flags, Some(&mut conn));
+        let outcome = run(&mut engine);
+        (outcome, engine.flags)
+    };
+    let (opened, end) = (conn.opened, conn.end.take());
+    drop(env);
+    ctx.session.names = names;
+    (outcome, flags_after, opened, end)
 }
 
 /// Turns a data-connection listing's outcome into replies.

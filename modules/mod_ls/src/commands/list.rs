@@ -8,8 +8,7 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::common::{self, DataConn, LsState};
-use crate::engine::Engine;
+use super::common::{self, LsState};
 use crate::opts::Verb;
 
 pub fn list(ctx: &mut CmdCtx<'_>) -> ModRet {
@@ -28,27 +27,11 @@ pub fn list(ctx: &mut CmdCtx<'_>) -> ModRet {
         Some(common::expand_tilde(ctx.session, ctx.host, &rest).unwrap_or_else(|| rest.clone()))
     };
 
-    let names = std::mem::take(&mut ctx.session.names);
-    let cwd = ctx.session.cwd.clone();
-    let env = common::env(ctx.session, &cwd, &names, lo);
-    let mut conn = DataConn {
-        session: &mut *ctx.session,
-        host: &mut *ctx.host,
-        opened: false,
-        end: None,
-    };
-    let (outcome, flags_after) = {
-        let mut engine = Engine::new(&env, flags, Some(&mut conn));
-        let outcome = match &target {
+    let (outcome, mut sticky, opened, end) =
+        common::list_over_data(ctx, lo, flags, |engine| match &target {
             Some(t) => engine.list_target(t, &rest),
             None => engine.list_cwd(),
-        };
-        (outcome, engine.flags)
-    };
-    let (opened, end) = (conn.opened, conn.end.take());
-    drop(env);
-    ctx.session.names = names;
-    let mut sticky = flags_after;
+        });
     sticky.l = false;
     ctx.session.state::<LsState>().flags = sticky;
     common::finish(ctx, outcome, opened, end)

@@ -9,8 +9,7 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::CmdCtx;
 
-use super::common::{self, DataConn, LsState};
-use crate::engine::Engine;
+use super::common::{self, LsState};
 use crate::opts::Verb;
 
 pub fn nlst(ctx: &mut CmdCtx<'_>) -> ModRet {
@@ -30,23 +29,8 @@ pub fn nlst(ctx: &mut CmdCtx<'_>) -> ModRet {
         target = t;
     }
 
-    let names = std::mem::take(&mut ctx.session.names);
-    let cwd = ctx.session.cwd.clone();
-    let env = common::env(ctx.session, &cwd, &names, lo);
-    let mut conn = DataConn {
-        session: &mut *ctx.session,
-        host: &mut *ctx.host,
-        opened: false,
-        end: None,
-    };
-    let (outcome, flags_after) = {
-        let mut engine = Engine::new(&env, flags, Some(&mut conn));
-        let outcome = engine.nlst(&target, &arg);
-        (outcome, engine.flags)
-    };
-    let (opened, end) = (conn.opened, conn.end.take());
-    drop(env);
-    ctx.session.names = names;
+    let (outcome, flags_after, opened, end) =
+        common::list_over_data(ctx, lo, flags, |engine| engine.nlst(&target, &arg));
     ctx.session.state::<LsState>().flags = flags_after;
     common::finish(ctx, outcome, opened, end)
 }
