@@ -237,13 +237,8 @@ impl Host {
                 watched = true;
                 continue;
             }
-            match self.wait(session, deadline, Phase::Opening) {
-                Wake::Data => {}
-                Wake::Deadline => {
-                    self.data.open_stalled = true;
-                    break Err(os_err(nix::libc::ETIMEDOUT));
-                }
-                Wake::Stop => break Err(os_err(nix::libc::ECONNABORTED)),
+            if let Err(e) = self.wait_opening(session, deadline) {
+                break Err(e);
             }
         };
         if let Some(io) = self.io.as_mut().filter(|_| watched) {
@@ -316,13 +311,8 @@ impl Host {
             if sock.peer_addr().is_ok() {
                 break Ok(());
             }
-            match self.wait(session, deadline, Phase::Opening) {
-                Wake::Data => {}
-                Wake::Deadline => {
-                    self.data.open_stalled = true;
-                    break Err(os_err(nix::libc::ETIMEDOUT));
-                }
-                Wake::Stop => break Err(os_err(nix::libc::ECONNABORTED)),
+            if let Err(e) = self.wait_opening(session, deadline) {
+                break Err(e);
             }
         };
         if let Some(io) = self.io.as_mut() {
@@ -418,6 +408,20 @@ impl Host {
             || self.end.is_some()
             || self.broken
             || self.io.as_ref().is_some_and(|io| io.eof)
+    }
+
+    /// [`Self::wait`] while a data connection is being set up: the
+    /// deadline is `ETIMEDOUT` (and marks the open as stalled), a stop
+    /// (ABOR, QUIT, SIGTERM, a timer) is `ECONNABORTED`.
+    fn wait_opening(&mut self, session: &mut Session, deadline: Option<Instant>) -> io::Result<()> {
+        match self.wait(session, deadline, Phase::Opening) {
+            Wake::Data => Ok(()),
+            Wake::Deadline => {
+                self.data.open_stalled = true;
+                Err(os_err(nix::libc::ETIMEDOUT))
+            }
+            Wake::Stop => Err(os_err(nix::libc::ECONNABORTED)),
+        }
     }
 
     /// Waits for the data socket until `deadline`, watching the control

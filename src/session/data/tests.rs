@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use proftpd_api::cmd::CmdClass;
 use proftpd_api::config::ConfigTree;
-use proftpd_api::data::{DataSource, Direction, ListenRequest, RateLimit, XferEnd, XferOptions};
+use proftpd_api::data::{
+    DataSource, Direction, ListenRequest, RateLimit, XferEnd, XferOptions, XferOutcome,
+};
 use proftpd_api::module::{CmdEntry, ModRet, ModuleDef};
 use proftpd_api::session::{CmdCtx, Disconnect, Session};
 use proftpd_api::testing::session_over;
@@ -115,6 +117,26 @@ fn temp_file(contents: &[u8]) -> (tempfile::TempDir, std::fs::File) {
     (dir, f)
 }
 
+/// Sends `f` from `offset`, `len` bytes or to its end.
+fn send_file(
+    host: &mut Host,
+    s: &mut Session,
+    f: &std::fs::File,
+    offset: u64,
+    len: Option<u64>,
+    o: &XferOptions,
+) -> XferOutcome {
+    host.send_data(
+        s,
+        DataSource::File {
+            file: f,
+            offset,
+            len,
+        },
+        o,
+    )
+}
+
 fn pattern(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 7 + i / 251) as u8).collect()
 }
@@ -155,27 +177,11 @@ fn sendfile_sends_a_range_and_stops_at_the_end_of_the_file() {
     let addr = listen(&mut host, None);
     let client = thread::spawn(move || drain(TcpStream::connect(addr).expect("connect")));
     host.open(&mut s, Direction::Send).expect("open");
-    let out = host.send_data(
-        &mut s,
-        DataSource::File {
-            file: &f,
-            offset: 1000,
-            len: Some(2 << 20),
-        },
-        &opts(),
-    );
+    let out = send_file(&mut host, &mut s, &f, 1000, Some(2 << 20), &opts());
     assert!(out.is_complete(), "{out:?}");
     assert_eq!(out.stats.file_bytes, 2 << 20);
     // A length past the end: the file's end ends the send, complete.
-    let out = host.send_data(
-        &mut s,
-        DataSource::File {
-            file: &f,
-            offset: (3 << 20) - 10,
-            len: Some(1000),
-        },
-        &opts(),
-    );
+    let out = send_file(&mut host, &mut s, &f, (3 << 20) - 10, Some(1000), &opts());
     assert!(out.is_complete(), "{out:?}");
     assert_eq!(out.stats.file_bytes, 10);
     host.close_data();
@@ -200,15 +206,7 @@ fn ascii_sends_crlf_and_counts_both_sides() {
         ascii: true,
         ..opts()
     };
-    let out = host.send_data(
-        &mut s,
-        DataSource::File {
-            file: &f,
-            offset: 0,
-            len: None,
-        },
-        &o,
-    );
+    let out = send_file(&mut host, &mut s, &f, 0, None, &o);
     assert!(out.is_complete(), "{out:?}");
     assert_eq!(out.stats.file_bytes, text.len() as u64);
     assert_eq!(out.stats.wire_bytes, text.len() as u64 + 100_000);
@@ -318,15 +316,7 @@ fn a_client_that_never_reads_stalls_the_transfer_and_ends_the_session() {
         ..opts()
     };
     let t0 = Instant::now();
-    let out = host.send_data(
-        &mut s,
-        DataSource::File {
-            file: &f,
-            offset: 0,
-            len: None,
-        },
-        &o,
-    );
+    let out = send_file(&mut host, &mut s, &f, 0, None, &o);
     assert!(matches!(out.end, XferEnd::Stalled), "{out:?}");
     assert!(t0.elapsed() < Duration::from_secs(5));
     assert!(matches!(host.end, Some(End::Stalled)));
@@ -402,15 +392,7 @@ fn during_transfer(lines: &[u8], want_replies: usize) -> (XferEnd, String, Host)
         got
     });
     host.open(&mut s, Direction::Send).expect("open");
-    let out = host.send_data(
-        &mut s,
-        DataSource::File {
-            file: &f,
-            offset: 0,
-            len: None,
-        },
-        &opts(),
-    );
+    let out = send_file(&mut host, &mut s, &f, 0, None, &opts());
     host.close_data();
     drop(host.io.take());
     let ctl = client.join().expect("join");
@@ -456,15 +438,7 @@ fn quit_mid_transfer_stops_it_quietly() {
         (got, drain(t).len())
     });
     host.open(&mut s, Direction::Send).expect("open");
-    let out = host.send_data(
-        &mut s,
-        DataSource::File {
-            file: &f,
-            offset: 0,
-            len: None,
-        },
-        &opts(),
-    );
+    let out = send_file(&mut host, &mut s, &f, 0, None, &opts());
     assert!(matches!(out.end, XferEnd::Aborted), "{out:?}");
     assert_eq!(s.disconnect, Some(Disconnect::Quit));
     let (ctl, _) = client.join().expect("join");
