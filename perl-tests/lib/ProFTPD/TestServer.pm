@@ -37,6 +37,7 @@ use IO::Socket::INET;
 use Net::FTP;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep time);
+use ProFTPD::Files qw(read_file session_ids);
 
 use Exporter 'import';
 our @EXPORT_OK = qw(proftpd_bin is_root free_port crypt_password
@@ -106,10 +107,6 @@ sub auth_user_line {
         $u{gecos} // $u{name}, $u{home}, $u{shell} // '/bin/sh');
 }
 
-sub _ids {
-    return is_root() ? (65534, 65534) : ($>, $) + 0);
-}
-
 sub _write_private {
     my ($path, $text) = @_;
     open(my $fh, '>', $path) or croak "$path: $!";
@@ -149,7 +146,7 @@ sub new {
 
     my (@plines, %groups, @gorder);
     for my $u (@{ $o{users} // [] }) {
-        my ($uid, $gid) = _ids();
+        my ($uid, $gid) = session_ids();
         my %u = (uid => $uid, gid => $gid, %$u);
         $u{home} //= "$dir/home/$u{name}";
         _make_home($u{home}, $u{uid}, $u{gid});
@@ -214,21 +211,12 @@ sub port        { $_[0]{addrs}[0][1] }
 sub host        { $_[0]{addrs}[0][0] }
 sub addrs       { @{ $_[0]{addrs} } }
 
-sub _read_file {
-    my ($path) = @_;
-    open(my $fh, '<', $path) or return undef;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t;
-}
-
-sub system_log { _read_file("$_[0]{dir}/proftpd.log") // '' }
-sub stderr_log { _read_file("$_[0]{dir}/stderr.log") // '' }
+sub system_log { read_file("$_[0]{dir}/proftpd.log") // '' }
+sub stderr_log { read_file("$_[0]{dir}/stderr.log") // '' }
 
 sub diagnostics {
     my ($self) = @_;
-    return "--- config ($self->{config_path})\n" . (_read_file($self->{config_path}) // '')
+    return "--- config ($self->{config_path})\n" . (read_file($self->{config_path}) // '')
         . "--- stderr\n" . $self->stderr_log . "--- SystemLog\n" . $self->system_log;
 }
 
@@ -278,8 +266,8 @@ sub try_start {
         if $status != 0;
 
     while (time < $deadline) {
-        my $pidt = _read_file($pid_file);
-        my $portt = _read_file($port_file);
+        my $pidt = read_file($pid_file);
+        my $portt = read_file($port_file);
         if (!defined $self->{pid} && defined $pidt && $pidt =~ /^(\d+)\n/) {
             $self->{pid} = $1;
         }
@@ -308,7 +296,7 @@ sub alive {
     unless (kill 0, $pid) {
         return $! == ESRCH ? 0 : 1;
     }
-    my $stat = _read_file("/proc/$pid/stat");
+    my $stat = read_file("/proc/$pid/stat");
     return 0 unless defined $stat;
     return ($stat =~ /\)\s+([A-Za-z])/ && $1 eq 'Z') ? 0 : 1;
 }
@@ -320,7 +308,7 @@ sub session_pids {
     return () unless defined $self->{pid};
     opendir(my $dh, '/proc') or return ();
     for my $p (grep { /^\d+$/ } readdir $dh) {
-        my $stat = _read_file("/proc/$p/stat") // next;
+        my $stat = read_file("/proc/$p/stat") // next;
         push @kids, $p if $stat =~ /\)\s+(\S)\s+(\d+)/ && $2 == $self->{pid} && $1 ne 'Z';
     }
     closedir $dh;

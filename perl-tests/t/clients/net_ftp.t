@@ -11,6 +11,7 @@ use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use Time::Local qw(timegm);
 use ProFTPD::TestServer;
+use ProFTPD::Files qw(read_file write_file);
 
 my $srv = ProFTPD::TestServer->demo(config => "AllowOverwrite on\n"
     . "AllowStoreRestart on\n"
@@ -19,22 +20,11 @@ my $home = realpath($srv->home('demo'));
 my @owner = (stat $home)[4, 5];
 my $local = tempdir('net-ftp.XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
-sub slurp {
-    my ($path) = @_;
-    open(my $fh, '<:raw', $path) or return undef;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t // '';
-}
-
 # Writes a file; one in the home is given to the session user (under root
 # the session runs as 65534).
 sub spew {
     my ($path, $bytes) = @_;
-    open(my $fh, '>:raw', $path) or die "$path: $!";
-    print {$fh} $bytes;
-    close $fh or die "$path: $!";
+    write_file($path, $bytes);
     chown @owner, $path if ProFTPD::TestServer::is_root() && index($path, $home) == 0;
 }
 
@@ -52,19 +42,19 @@ is($ftp->message, "Type set to I\n", 'TYPE I reply');
 spew("$local/data.bin", $data);
 is($ftp->put("$local/data.bin", 'data.bin'), 'data.bin', 'put');
 is($ftp->code, 226, 'put ends with 226');
-ok(slurp("$home/data.bin") eq $data, 'put: bytes on disk');
+ok(read_file("$home/data.bin") eq $data, 'put: bytes on disk');
 is($ftp->get('data.bin', "$local/got.bin"), "$local/got.bin", 'get');
-ok(slurp("$local/got.bin") eq $data, 'get: bytes');
+ok(read_file("$local/got.bin") eq $data, 'get: bytes');
 
 # get resumed at an offset (REST): the local file holds the first part.
 spew("$local/part.bin", substr($data, 0, 1000));
 ok($ftp->get('data.bin', "$local/part.bin", 1000), 'get with offset');
-ok(slurp("$local/part.bin") eq $data, 'resumed get: bytes');
+ok(read_file("$local/part.bin") eq $data, 'resumed get: bytes');
 
 # put over an existing file (AllowOverwrite on) truncates it.
 spew("$local/short.bin", "short");
 ok($ftp->put("$local/short.bin", 'data.bin'), 'put over an existing file');
-is(slurp("$home/data.bin"), 'short', 'overwritten');
+is(read_file("$home/data.bin"), 'short', 'overwritten');
 
 # --- append
 ok(!-e "$home/app.bin", 'no app.bin yet');
@@ -73,7 +63,7 @@ spew("$local/a2", substr($data, 7000));
 ok($ftp->append("$local/a1", 'app.bin'), 'append creates');
 ok($ftp->append("$local/a2", 'app.bin'), 'append appends');
 is($ftp->code, 226, 'APPE ends with 226');
-ok(slurp("$home/app.bin") eq $data, 'append: bytes on disk');
+ok(read_file("$home/app.bin") eq $data, 'append: bytes on disk');
 
 # --- ascii put/get: Net::FTP sends CRLF, the server stores LF; on the way
 # back the server sends CRLF and Net::FTP gives LF.
@@ -81,9 +71,9 @@ ok($ftp->ascii, 'ascii');
 is($ftp->message, "Type set to A\n", 'TYPE A reply');
 spew("$local/text.txt", $text);
 ok($ftp->put("$local/text.txt", 'text.txt'), 'ascii put');
-ok(slurp("$home/text.txt") eq $text, 'ascii put: LF text on disk');
+ok(read_file("$home/text.txt") eq $text, 'ascii put: LF text on disk');
 ok($ftp->get('text.txt', "$local/text-back.txt"), 'ascii get');
-ok(slurp("$local/text-back.txt") eq $text, 'ascii get: LF text');
+ok(read_file("$local/text-back.txt") eq $text, 'ascii get: LF text');
 
 # The raw data connection of an ASCII RETR: CRLF line ends.
 my $conn = $ftp->retr('text.txt');

@@ -1,5 +1,6 @@
 # ABOR (spec commands.md 2.3 and 3). Replies are 1.3.8's, measured through
 # the compat shim. The abort during a transfer is sent as Net::FTP's abort()
+# sends it: Telnet IAC IP IAC as urgent data, then DM and ABOR.
 use strict;
 use warnings;
 use Cwd qw(realpath);
@@ -7,95 +8,8 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-
-# --- transfer helpers (each transfer test file carries this copy) ---
-use IO::Select;
-use IO::Socket::INET;
-use Time::HiRes qw(time);
-
-# PASV on the raw control connection $c, then connect to it.
-sub data_conn {
-    my ($c) = @_;
-    my $r = $c->cmd('PASV') // '';
-    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: $r";
-    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
-        Proto => 'tcp', Timeout => 5) or die "data connect: $!";
-    binmode $d;
-    return $d;
-}
-
-# Everything the server sends on $d until it closes (at most 5 s).
-sub slurp {
-    my ($d) = @_;
-    my ($data, $sel, $deadline) = ('', IO::Select->new($d), time + 5);
-    while ((my $left = $deadline - time) > 0) {
-        last unless $sel->can_read($left);
-        my $n = sysread($d, my $buf, 65536);
-        last unless $n;
-        $data .= $buf;
-    }
-    return $data;
-}
-
-# A download: (150 reply, data, final reply); without a 150, (reply).
-sub retr {
-    my ($c, $line) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    my $data = slurp($d);
-    close $d;
-    return ($r, $data, $c->reply);
-}
-
-# An upload of $bytes: (150 reply, final reply); without a 150, (reply).
-sub stor {
-    my ($c, $line, $bytes) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    local $SIG{PIPE} = 'IGNORE';
-    my $off = 0;
-    while ($off < length $bytes) {
-        my $n = syswrite($d, $bytes, length($bytes) - $off, $off);
-        last unless $n;
-        $off += $n;
-    }
-    close $d;
-    return ($r, $c->reply);
-}
-
-sub put_file {
-    my ($path, $bytes, $mode) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    binmode $fh;
-    print {$fh} $bytes;
-    close $fh;
-    chmod $mode, $path if defined $mode;
-    chown 65534, 65534, $path if ProFTPD::TestServer::is_root();
-}
-
-sub get_file {
-    my ($path) = @_;
-    open(my $fh, '<', $path) or return undef;
-    binmode $fh;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t;
-}
-
-sub login {
-    my ($srv) = @_;
-    my $c = $srv->raw;
-    $c->banner;
-    $c->login('demo', 'demo');
-    return $c;
-}
-# --- end of transfer helpers ---
-
-# sends it: Telnet IAC IP IAC as urgent data, then DM and ABOR.
-
+use ProFTPD::DataConn qw(data_conn login);
+use ProFTPD::Files qw(put_file read_file);
 use Socket qw(MSG_OOB);
 
 sub send_abor {
@@ -146,7 +60,7 @@ is($two, "426 Transfer aborted. Data connection closed.\r\n226 Abort successful\
 is(-s "$home/part", 100000, 'the partial upload is kept');
 is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 $srv->stop;
-my @log = map { (split / /, $_, 6)[5] } split /\n/, (get_file($srv->dir . '/xfer.log') // '');
+my @log = map { (split / /, $_, 6)[5] } split /\n/, (read_file($srv->dir . '/xfer.log') // '');
 like($log[-1], qr{^\d+ \S+ 100000 \Q$home\E/part b _ i r demo ftp 0 \* i$},
     'xferlog: the aborted upload, incomplete');
 like($log[-2], qr{^\d+ \S+ \d+ \Q$home\E/huge b _ o r demo ftp 0 \* i$},

@@ -6,117 +6,11 @@ use warnings;
 use Cwd qw(realpath);
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
-use Fcntl qw(:mode);
-use IO::Select;
-use IO::Socket::INET;
-use POSIX qw(strftime);
 use Test::More;
-use Time::HiRes qw(time);
 use ProFTPD::TestServer;
-
-# 2020-01-02 03:04:05 and 2019-07-04 12:00:00 UTC: old enough to show
-# their year.
-my ($T2020, $T2019) = (1577934245, 1562241600);
-my ($UID, $GID) = ProFTPD::TestServer::is_root() ? (65534, 65534) : ($>, $) + 0);
-
-sub put {
-    my ($path, $data) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    print {$fh} $data;
-    close $fh;
-}
-
-# a.txt (2020), b.txt (setuid), big.dat (5000 bytes), .dot, link -> a.txt,
-# dangling -> nowhere, dotlink -> . (1.3.8 leaves it out), emptyd (1777),
-# sub/z.txt, sub/deep/y.txt; every time fixed, every entry the user's.
-sub fixture {
-    my ($home) = @_;
-    mkdir "$home/$_" for qw(sub sub/deep emptyd);
-    put("$home/a.txt", "hello\n");
-    put("$home/b.txt", "xx\n");
-    put("$home/big.dat", 'x' x 5000);
-    put("$home/.dot", '');
-    put("$home/sub/z.txt", "z\n");
-    put("$home/sub/deep/y.txt", "y\n");
-    symlink 'a.txt', "$home/link";
-    symlink 'nowhere', "$home/dangling";
-    symlink '.', "$home/dotlink";
-    if (ProFTPD::TestServer::is_root()) {
-        system('chown', '-R', '-h', "$UID:$GID", $home) == 0 or die 'chown';
-    }
-    chmod 0644, map { "$home/$_" } qw(a.txt big.dat .dot sub/z.txt sub/deep/y.txt);
-    chmod 04755, "$home/b.txt";
-    chmod 01777, "$home/emptyd";
-    chmod 0755, map { "$home/$_" } qw(sub sub/deep);
-    utime $T2020, $T2020, "$home/a.txt";
-    utime $T2019, $T2019, map { "$home/$_" } qw(b.txt big.dat .dot sub/z.txt sub/deep/y.txt);
-    system('touch', '-h', '-d', "\@$T2019", map { "$home/$_" } qw(link dangling dotlink)) == 0
-        or die 'touch -h';
-    utime $T2019, $T2019, map { "$home/$_" } qw(sub/deep sub emptyd .);
-}
-
-sub mode_str {
-    my ($m) = @_;
-    my $t = S_ISREG($m) ? '-' : S_ISDIR($m) ? 'd' : S_ISLNK($m) ? 'l' : S_ISFIFO($m) ? 'p' : '?';
-    my $x = sub {
-        my ($bit, $special, $on, $off) = @_;
-        my ($b, $s) = ($m & $bit, $m & $special);
-        return $b ? ($s ? $on : 'x') : ($s ? $off : '-');
-    };
-    return $t
-        . ($m & 0400 ? 'r' : '-') . ($m & 0200 ? 'w' : '-') . $x->(0100, 04000, 's', 'S')
-        . ($m & 040 ? 'r' : '-') . ($m & 020 ? 'w' : '-') . $x->(010, 02000, 's', 'S')
-        . ($m & 04 ? 'r' : '-') . ($m & 02 ? 'w' : '-') . $x->(01, 01000, 't', 'T');
-}
-
-# The line 1.3.8 prints for $path shown as $shown (owner names from the
-# AuthUserFile/AuthGroupFile: only the demo ids have one).
-sub ls_line {
-    my ($path, $shown) = @_;
-    my ($mode, $nlink, $uid, $gid, $size, $mtime) = (lstat $path)[2, 3, 4, 5, 7, 9];
-    my $when = time - $mtime > 180 * 86400
-        ? strftime('%b %e  %Y', gmtime $mtime)
-        : strftime('%b %e %H:%M', gmtime $mtime);
-    my $line = sprintf('%s %3d %-8s %-8s %8d %s %s', mode_str($mode), $nlink,
-        $uid == $UID ? 'demo' : $uid, $gid == $GID ? 'demo' : $gid, $size, $when, $shown);
-    $line .= ' -> ' . readlink($path) if S_ISLNK($mode);
-    return "$line\r\n";
-}
-
-sub lines_for {
-    my ($dir, @names) = @_;
-    return join '', map { ls_line("$dir/$_", $_) } @names;
-}
-
-# One transfer command over a passive data connection: the control
-# replies and the data bytes.
-sub listing {
-    my ($c, $line) = @_;
-    my $r = $c->cmd('PASV');
-    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: " . ($r // $c->{error});
-    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
-        Proto => 'tcp', Timeout => 5) or die "data connection: $!";
-    binmode $d;
-    $c->send_line($line);
-    my $first = $c->reply // "(no reply: $c->{error})";
-    my $data = '';
-    if ($first =~ /^150 /) {
-        my $sel = IO::Select->new($d);
-        my $deadline = time + 5;
-        while ((my $left = $deadline - time) > 0) {
-            last unless $sel->can_read($left);
-            my $n = sysread($d, my $buf, 65536);
-            last unless $n;
-            $data .= $buf;
-        }
-        # 1.3.8 sends its 226 once the client has closed its end too.
-        close $d;
-        $first .= $c->reply // "(no reply: $c->{error})";
-        return ($first, $data);
-    }
-    close $d;
-    return ($first, $data);
-}
+use ProFTPD::DataConn qw(listing);
+use ProFTPD::Files qw(write_file);
+use ProFTPD::Listing qw($T2019 fixture ls_line lines_for);
 
 my $OPEN = "150 Opening ASCII mode data connection for file list\r\n";
 my $DONE = "226 Transfer complete\r\n";
@@ -252,7 +146,7 @@ SKIP: {
                 . ($persist ? "PersistentPasswd on\n" : ''),
         );
         $home = realpath($srv->home('demo'));
-        put("$home/r.txt", '');
+        write_file("$home/r.txt", '');
         chown 0, 0, "$home/r.txt";
         utime $T2019, $T2019, "$home/r.txt";
         $c = $srv->raw;

@@ -7,10 +7,11 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer qw(is_root);
+use ProFTPD::Files qw(session_ids);
 
 my $srv = ProFTPD::TestServer->demo;
 my $home = realpath($srv->home('demo'));
-my ($uid, $gid) = is_root() ? (65534, 65534) : ($>, $) + 0);
+my ($uid, $gid) = session_ids();
 for my $f ('file.txt', 'sp ace') {
     open(my $fh, '>', "$home/$f") or die $!;
     close $fh;

@@ -4,14 +4,15 @@ use strict;
 use warnings;
 use Cwd qw(realpath);
 use FindBin;
-use POSIX qw(strftime);
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer qw(is_root);
+use ProFTPD::Files qw(session_ids);
+use ProFTPD::Listing qw(facts);
 
 my $srv = ProFTPD::TestServer->demo;
 my $home = realpath($srv->home('demo'));
-my ($uid, $gid) = is_root() ? (65534, 65534) : ($>, $) + 0);
+my ($uid, $gid) = session_ids();
 
 # Fixtures owned by the user: file.txt (5 bytes, 0644), sub/, a symlink to
 # the file and one to nowhere.
@@ -25,22 +26,6 @@ symlink 'nowhere', "$home/dangling" or die $!;
 chown $uid, $gid, "$home/file.txt", "$home/sub" if is_root();
 utime 1_600_000_000, 1_600_000_000, "$home/file.txt";
 utime 1_500_000_000, 1_500_000_000, "$home/sub";
-
-# The fact line ProFTPD builds from lstat (dev/ino from the target).
-sub facts {
-    my ($path, %o) = @_;
-    my @l = lstat $path or die "$path: $!";
-    my @t = stat $path or die "$path: $!";
-    my $is_dir = -d _ && !-l $path;
-    my $f = sprintf('modify=%s;perm=%s;', strftime('%Y%m%d%H%M%S', gmtime $l[9]), $o{perm});
-    $f .= "size=$l[7];" unless $is_dir;
-    $f .= "type=$o{type};";
-    $f .= sprintf('unique=%XU%X;', $t[0], $t[1]);
-    $f .= "UNIX.group=$l[5];UNIX.groupname=demo;";
-    $f .= sprintf('UNIX.mode=0%o;', $l[2] & 07777);
-    $f .= "UNIX.owner=$l[4];UNIX.ownername=demo;";
-    return $f;
-}
 
 my $c = $srv->raw;
 $c->banner;

@@ -1,87 +1,15 @@
 # NLST (spec/commands.md 2.2): names only, over the data connection, with
 # 1.3.8's exact bytes for a fixed fixture directory. The fixture and
-# helpers are list.t's.
+# helpers are shared with list.t (ProFTPD::Listing, ProFTPD::DataConn).
 use strict;
 use warnings;
 use Cwd qw(realpath);
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
-use IO::Select;
-use IO::Socket::INET;
 use Test::More;
-use Time::HiRes qw(time);
 use ProFTPD::TestServer;
-
-# 2020-01-02 03:04:05 and 2019-07-04 12:00:00 UTC: old enough to show
-# their year.
-my ($T2020, $T2019) = (1577934245, 1562241600);
-my ($UID, $GID) = ProFTPD::TestServer::is_root() ? (65534, 65534) : ($>, $) + 0);
-
-sub put {
-    my ($path, $data) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    print {$fh} $data;
-    close $fh;
-}
-
-# a.txt (2020), b.txt (setuid), big.dat (5000 bytes), .dot, link -> a.txt,
-# dangling -> nowhere, dotlink -> . (1.3.8 leaves it out), emptyd (1777),
-# sub/z.txt, sub/deep/y.txt; every time fixed, every entry the user's.
-sub fixture {
-    my ($home) = @_;
-    mkdir "$home/$_" for qw(sub sub/deep emptyd);
-    put("$home/a.txt", "hello\n");
-    put("$home/b.txt", "xx\n");
-    put("$home/big.dat", 'x' x 5000);
-    put("$home/.dot", '');
-    put("$home/sub/z.txt", "z\n");
-    put("$home/sub/deep/y.txt", "y\n");
-    symlink 'a.txt', "$home/link";
-    symlink 'nowhere', "$home/dangling";
-    symlink '.', "$home/dotlink";
-    if (ProFTPD::TestServer::is_root()) {
-        system('chown', '-R', '-h', "$UID:$GID", $home) == 0 or die 'chown';
-    }
-    chmod 0644, map { "$home/$_" } qw(a.txt big.dat .dot sub/z.txt sub/deep/y.txt);
-    chmod 04755, "$home/b.txt";
-    chmod 01777, "$home/emptyd";
-    chmod 0755, map { "$home/$_" } qw(sub sub/deep);
-    utime $T2020, $T2020, "$home/a.txt";
-    utime $T2019, $T2019, map { "$home/$_" } qw(b.txt big.dat .dot sub/z.txt sub/deep/y.txt);
-    system('touch', '-h', '-d', "\@$T2019", map { "$home/$_" } qw(link dangling dotlink)) == 0
-        or die 'touch -h';
-    utime $T2019, $T2019, map { "$home/$_" } qw(sub/deep sub emptyd .);
-}
-
-# One transfer command over a passive data connection: the control
-# replies and the data bytes.
-sub listing {
-    my ($c, $line) = @_;
-    my $r = $c->cmd('PASV');
-    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: " . ($r // $c->{error});
-    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
-        Proto => 'tcp', Timeout => 5) or die "data connection: $!";
-    binmode $d;
-    $c->send_line($line);
-    my $first = $c->reply // "(no reply: $c->{error})";
-    my $data = '';
-    if ($first =~ /^150 /) {
-        my $sel = IO::Select->new($d);
-        my $deadline = time + 5;
-        while ((my $left = $deadline - time) > 0) {
-            last unless $sel->can_read($left);
-            my $n = sysread($d, my $buf, 65536);
-            last unless $n;
-            $data .= $buf;
-        }
-        # 1.3.8 sends its 226 once the client has closed its end too.
-        close $d;
-        $first .= $c->reply // "(no reply: $c->{error})";
-        return ($first, $data);
-    }
-    close $d;
-    return ($first, $data);
-}
+use ProFTPD::DataConn qw(listing);
+use ProFTPD::Listing qw(fixture);
 
 my $OPEN = "150 Opening ASCII mode data connection for file list\r\n";
 my $DONE = "226 Transfer complete\r\n";

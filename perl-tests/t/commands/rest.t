@@ -7,93 +7,8 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-
-# --- transfer helpers (each transfer test file carries this copy) ---
-use IO::Select;
-use IO::Socket::INET;
-use Time::HiRes qw(time);
-
-# PASV on the raw control connection $c, then connect to it.
-sub data_conn {
-    my ($c) = @_;
-    my $r = $c->cmd('PASV') // '';
-    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: $r";
-    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
-        Proto => 'tcp', Timeout => 5) or die "data connect: $!";
-    binmode $d;
-    return $d;
-}
-
-# Everything the server sends on $d until it closes (at most 5 s).
-sub slurp {
-    my ($d) = @_;
-    my ($data, $sel, $deadline) = ('', IO::Select->new($d), time + 5);
-    while ((my $left = $deadline - time) > 0) {
-        last unless $sel->can_read($left);
-        my $n = sysread($d, my $buf, 65536);
-        last unless $n;
-        $data .= $buf;
-    }
-    return $data;
-}
-
-# A download: (150 reply, data, final reply); without a 150, (reply).
-sub retr {
-    my ($c, $line) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    my $data = slurp($d);
-    close $d;
-    return ($r, $data, $c->reply);
-}
-
-# An upload of $bytes: (150 reply, final reply); without a 150, (reply).
-sub stor {
-    my ($c, $line, $bytes) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    local $SIG{PIPE} = 'IGNORE';
-    my $off = 0;
-    while ($off < length $bytes) {
-        my $n = syswrite($d, $bytes, length($bytes) - $off, $off);
-        last unless $n;
-        $off += $n;
-    }
-    close $d;
-    return ($r, $c->reply);
-}
-
-sub put_file {
-    my ($path, $bytes, $mode) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    binmode $fh;
-    print {$fh} $bytes;
-    close $fh;
-    chmod $mode, $path if defined $mode;
-    chown 65534, 65534, $path if ProFTPD::TestServer::is_root();
-}
-
-sub get_file {
-    my ($path) = @_;
-    open(my $fh, '<', $path) or return undef;
-    binmode $fh;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t;
-}
-
-sub login {
-    my ($srv) = @_;
-    my $c = $srv->raw;
-    $c->banner;
-    $c->login('demo', 'demo');
-    return $c;
-}
-# --- end of transfer helpers ---
-
+use ProFTPD::DataConn qw(retr stor login);
+use ProFTPD::Files qw(put_file read_file);
 
 my $srv = ProFTPD::TestServer->demo(config => "AllowOverwrite on\nAllowStoreRestart on\n"
     . "TransferLog NONE\n");
@@ -138,10 +53,10 @@ is((retr($c, 'RETR f'))[1], '0123456789', 'then from 0');
 # REST + STOR: written at the offset, nothing truncated.
 $c->cmd('REST 2');
 is((stor($c, 'STOR f', 'AB'))[1], "226 Transfer complete\r\n", 'REST + STOR');
-is(get_file("$home/f"), '01AB456789', 'written in place');
+is(read_file("$home/f"), '01AB456789', 'written in place');
 $c->cmd('REST 10');
 is((stor($c, 'STOR f', 'Z'))[1], "226 Transfer complete\r\n", 'REST at the end');
-is(get_file("$home/f"), '01AB456789Z', 'appended');
+is(read_file("$home/f"), '01AB456789Z', 'appended');
 $c->cmd('REST 20');
 is((stor($c, 'STOR f', 'Z'))[0], "554 REST: invalid f argument\r\n", 'REST beyond the end');
 

@@ -7,93 +7,8 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-
-# --- transfer helpers (each transfer test file carries this copy) ---
-use IO::Select;
-use IO::Socket::INET;
-use Time::HiRes qw(time);
-
-# PASV on the raw control connection $c, then connect to it.
-sub data_conn {
-    my ($c) = @_;
-    my $r = $c->cmd('PASV') // '';
-    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: $r";
-    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
-        Proto => 'tcp', Timeout => 5) or die "data connect: $!";
-    binmode $d;
-    return $d;
-}
-
-# Everything the server sends on $d until it closes (at most 5 s).
-sub slurp {
-    my ($d) = @_;
-    my ($data, $sel, $deadline) = ('', IO::Select->new($d), time + 5);
-    while ((my $left = $deadline - time) > 0) {
-        last unless $sel->can_read($left);
-        my $n = sysread($d, my $buf, 65536);
-        last unless $n;
-        $data .= $buf;
-    }
-    return $data;
-}
-
-# A download: (150 reply, data, final reply); without a 150, (reply).
-sub retr {
-    my ($c, $line) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    my $data = slurp($d);
-    close $d;
-    return ($r, $data, $c->reply);
-}
-
-# An upload of $bytes: (150 reply, final reply); without a 150, (reply).
-sub stor {
-    my ($c, $line, $bytes) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    local $SIG{PIPE} = 'IGNORE';
-    my $off = 0;
-    while ($off < length $bytes) {
-        my $n = syswrite($d, $bytes, length($bytes) - $off, $off);
-        last unless $n;
-        $off += $n;
-    }
-    close $d;
-    return ($r, $c->reply);
-}
-
-sub put_file {
-    my ($path, $bytes, $mode) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    binmode $fh;
-    print {$fh} $bytes;
-    close $fh;
-    chmod $mode, $path if defined $mode;
-    chown 65534, 65534, $path if ProFTPD::TestServer::is_root();
-}
-
-sub get_file {
-    my ($path) = @_;
-    open(my $fh, '<', $path) or return undef;
-    binmode $fh;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t;
-}
-
-sub login {
-    my ($srv) = @_;
-    my $c = $srv->raw;
-    $c->banner;
-    $c->login('demo', 'demo');
-    return $c;
-}
-# --- end of transfer helpers ---
-
+use ProFTPD::DataConn qw(data_conn slurp retr stor login);
+use ProFTPD::Files qw(put_file read_file);
 
 my $srv = ProFTPD::TestServer->demo(config => "TransferLog {dir}/xfer.log\n");
 my $home = realpath($srv->home('demo'));
@@ -166,12 +81,12 @@ is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 $srv->stop;
 
 # xferlog: file-side bytes, real path with spaces as _, c or i.
-my @log = map { (split / /, $_, 6)[5] } split /\n/, (get_file($srv->dir . '/xfer.log') // '');
+my @log = map { (split / /, $_, 6)[5] } split /\n/, (read_file($srv->dir . '/xfer.log') // '');
 like($log[0], qr{^0 \S+ 12 \Q$home\E/a\.txt a _ o r demo ftp 0 \* c$}, 'xferlog: ASCII RETR logs file bytes');
 like($log[1], qr{^0 \S+ 12 \Q$home\E/a\.txt b _ o r demo ftp 0 \* c$}, 'xferlog: binary');
 like($log[-1], qr{^0 \S+ 0 \Q$home\E/a_b\.txt b _ o r demo ftp 0 \* i$}, 'xferlog: the 425 is logged incomplete');
 like($log[6], qr{^0 \S+ 12 \Q$home\E/a\.txt b _ o }, 'xferlog: a symlink is logged as its target');
-like(get_file($srv->dir . '/xfer.log'),
+like(read_file($srv->dir . '/xfer.log'),
     qr{^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} }, 'xferlog: ctime-style time');
 
 # Settings: AllowRetrieveRestart off, MaxRetrieveFileSize.
@@ -240,7 +155,7 @@ SKIP: {
     is((retr($c, 'RETR f'))[1], 'inside', 'RETR inside');
     $c->cmd('QUIT');
     $srv->stop;
-    like(get_file($srv->dir . '/xfer.log') // '', qr{ 6 \Q$home\E/f a _ o r demo ftp 0 \* c\n\z},
+    like(read_file($srv->dir . '/xfer.log') // '', qr{ 6 \Q$home\E/f a _ o r demo ftp 0 \* c\n\z},
         'xferlog: the path outside the chroot');
 }
 done_testing;

@@ -7,93 +7,8 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-
-# --- transfer helpers (each transfer test file carries this copy) ---
-use IO::Select;
-use IO::Socket::INET;
-use Time::HiRes qw(time);
-
-# PASV on the raw control connection $c, then connect to it.
-sub data_conn {
-    my ($c) = @_;
-    my $r = $c->cmd('PASV') // '';
-    $r =~ /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/ or die "PASV: $r";
-    my $d = IO::Socket::INET->new(PeerAddr => "$1.$2.$3.$4", PeerPort => $5 * 256 + $6,
-        Proto => 'tcp', Timeout => 5) or die "data connect: $!";
-    binmode $d;
-    return $d;
-}
-
-# Everything the server sends on $d until it closes (at most 5 s).
-sub slurp {
-    my ($d) = @_;
-    my ($data, $sel, $deadline) = ('', IO::Select->new($d), time + 5);
-    while ((my $left = $deadline - time) > 0) {
-        last unless $sel->can_read($left);
-        my $n = sysread($d, my $buf, 65536);
-        last unless $n;
-        $data .= $buf;
-    }
-    return $data;
-}
-
-# A download: (150 reply, data, final reply); without a 150, (reply).
-sub retr {
-    my ($c, $line) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    my $data = slurp($d);
-    close $d;
-    return ($r, $data, $c->reply);
-}
-
-# An upload of $bytes: (150 reply, final reply); without a 150, (reply).
-sub stor {
-    my ($c, $line, $bytes) = @_;
-    my $d = data_conn($c);
-    my $r = $c->cmd($line);
-    unless (defined $r && $r =~ /^150 /) { close $d; return ($r) }
-    local $SIG{PIPE} = 'IGNORE';
-    my $off = 0;
-    while ($off < length $bytes) {
-        my $n = syswrite($d, $bytes, length($bytes) - $off, $off);
-        last unless $n;
-        $off += $n;
-    }
-    close $d;
-    return ($r, $c->reply);
-}
-
-sub put_file {
-    my ($path, $bytes, $mode) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    binmode $fh;
-    print {$fh} $bytes;
-    close $fh;
-    chmod $mode, $path if defined $mode;
-    chown 65534, 65534, $path if ProFTPD::TestServer::is_root();
-}
-
-sub get_file {
-    my ($path) = @_;
-    open(my $fh, '<', $path) or return undef;
-    binmode $fh;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t;
-}
-
-sub login {
-    my ($srv) = @_;
-    my $c = $srv->raw;
-    $c->banner;
-    $c->login('demo', 'demo');
-    return $c;
-}
-# --- end of transfer helpers ---
-
+use ProFTPD::DataConn qw(data_conn stor login);
+use ProFTPD::Files qw(put_file read_file);
 
 my $srv = ProFTPD::TestServer->demo(config => "TransferLog {dir}/xfer.log\n");
 my $home = realpath($srv->home('demo'));
@@ -109,23 +24,23 @@ $c->login('demo', 'demo');
 is_deeply([stor($c, 'STOR asc', "abc\r\ndef\r\nx\ry\r")],
     ["150 Opening ASCII mode data connection for asc\r\n", "226 Transfer complete\r\n"],
     'ASCII (the default)');
-is(get_file("$home/asc"), "abc\ndef\nx\ry\r", 'CRLF became LF, lone CRs kept');
+is(read_file("$home/asc"), "abc\ndef\nx\ry\r", 'CRLF became LF, lone CRs kept');
 is($c->cmd('TYPE I'), "200 Type set to I\r\n", 'TYPE I');
 is_deeply([stor($c, 'STOR new', "abc\r\ndef\n")],
     ["150 Opening BINARY mode data connection for new\r\n", "226 Transfer complete\r\n"], 'binary');
-is(get_file("$home/new"), "abc\r\ndef\n", 'stored as sent');
+is(read_file("$home/new"), "abc\r\ndef\n", 'stored as sent');
 is(sprintf('%o', (stat "$home/new")[2] & 07777), '644', 'mode 0666 & ~Umask (022)');
 
 is((stor($c, 'STOR new', 'zzz'))[0], "550 new: Overwrite permission denied\r\n",
     'AllowOverwrite is off by default');
-is(get_file("$home/new"), "abc\r\ndef\n", 'not truncated');
+is(read_file("$home/new"), "abc\r\ndef\n", 'not truncated');
 is((stor($c, 'STOR d', 'zzz'))[0], "550 d: Overwrite permission denied\r\n",
     'a directory: the overwrite check first (measured)');
 is($c->cmd('STOR'), "500 'STOR' not understood\r\n", 'no argument');
 is((stor($c, 'STOR nodir/x', 'z'))[0], "550 nodir/x: No such file or directory\r\n", 'no such directory');
 is((stor($c, 'STOR ro/x', 'z'))[0], "550 ro/x: Permission denied\r\n", 'unwritable directory');
 is((stor($c, "STOR $home/abs", 'abs'))[1], "226 Transfer complete\r\n", 'absolute path');
-is(get_file("$home/abs"), 'abs', 'stored');
+is(read_file("$home/abs"), 'abs', 'stored');
 
 $c->cmd('REST 2');
 is((stor($c, 'STOR new3', 'QQ'))[0], "554 REST: invalid new3 argument\r\n",
@@ -144,7 +59,7 @@ is($c->cmd('DELE new'), "250 DELE command successful\r\n", 'DELE');
 is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 $srv->stop;
 
-my @log = map { (split / /, $_, 6)[5] } split /\n/, (get_file($srv->dir . '/xfer.log') // '');
+my @log = map { (split / /, $_, 6)[5] } split /\n/, (read_file($srv->dir . '/xfer.log') // '');
 like($log[0], qr{^0 \S+ 12 \Q$home\E/asc a _ i r demo ftp 0 \* c$},
     'xferlog: file-side bytes of an ASCII upload');
 like($log[1], qr{^0 \S+ 9 \Q$home\E/new b _ i r demo ftp 0 \* c$}, 'xferlog: binary upload');
@@ -159,7 +74,7 @@ mkdir "$home/d";
 $c = login($srv);
 $c->cmd('TYPE I');
 is((stor($c, 'STOR f', 'new'))[1], "226 Transfer complete\r\n", 'overwrite');
-is(get_file("$home/f"), 'new', 'replaced');
+is(read_file("$home/f"), 'new', 'replaced');
 is((stor($c, 'STOR d', 'x'))[0], "550 d: Not a regular file\r\n", 'a directory');
 $c->cmd('REST 1');
 is((stor($c, 'STOR f', 'x'))[0], "451 f: Append/Restart not permitted, try again\r\n",
@@ -183,7 +98,7 @@ syswrite($d, 'b' x 1000);
 close $d;
 is($c->reply, "226 Transfer complete\r\n", 'done');
 ok(-e "$home/up" && !-e "$home/.in.up.", 'renamed into place');
-is(length(get_file("$home/up") // ''), 2000, 'every byte');
+is(length(read_file("$home/up") // ''), 2000, 'every byte');
 is((stor($c, 'STOR h', 'x'))[0], "550 h: Temporary hidden file $home/.in.h. already exists\r\n",
     'a leftover temporary name');
 $srv->stop;

@@ -13,6 +13,7 @@ use lib "$FindBin::Bin/../../lib";
 use File::Temp qw(tempdir);
 use Test::More;
 use ProFTPD::TestServer qw(skip_unless_root);
+use ProFTPD::Files qw(read_file write_file);
 
 skip_unless_root();
 
@@ -195,18 +196,3 @@ sub names {
     return @n;
 }
 
-sub write_file {
-    my ($path, $text) = @_;
-    open(my $fh, '>', $path) or die "$path: $!";
-    print {$fh} $text;
-    close $fh or die "$path: $!";
-}
-
-sub read_file {
-    my ($path) = @_;
-    open(my $fh, '<', $path) or return undef;
-    local $/;
-    my $t = <$fh>;
-    close $fh;
-    return $t;
-}

@@ -9,6 +9,7 @@ use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use Time::HiRes qw(sleep time);
 use ProFTPD::TestServer qw(skip_unless_root);
+use ProFTPD::Files qw(read_file);
 
 skip_unless_root();
 
@@ -25,7 +26,7 @@ while (time < $deadline) {
     sleep 0.02;
 }
 is(scalar @sessions, 1, 'one session process');
-my $status = ProFTPD::TestServer::_read_file("/proc/$sessions[0]/status") // '';
+my $status = read_file("/proc/$sessions[0]/status") // '';
 my ($uids) = $status =~ /^Uid:\s+(.*)$/m;
 my ($gids) = $status =~ /^Gid:\s+(.*)$/m;
 is(join(' ', split ' ', $uids // ''), '65534 65534 65534 65534', 'real, effective, saved, fs uid');
