@@ -18,7 +18,7 @@ mod common;
 
 use std::fs;
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,26 +56,9 @@ fn login(srv: &TestServer, user: &str) -> Control {
     c
 }
 
-/// Sends PASV; returns the data address of the 227 reply.
-fn pasv(c: &mut Control) -> SocketAddr {
-    let r = c.cmd("PASV");
-    assert!(r.starts_with("227 Entering Passive Mode ("), "{r}");
-    let inner = &r[r.find('(').expect("(") + 1..r.find(')').expect(")")];
-    let n: Vec<u16> = inner
-        .split(',')
-        .map(|x| x.trim().parse().expect("number"))
-        .collect();
-    assert_eq!(n.len(), 6, "{r}");
-    let ip = Ipv4Addr::new(n[0] as u8, n[1] as u8, n[2] as u8, n[3] as u8);
-    SocketAddr::new(ip.into(), n[4] * 256 + n[5])
-}
-
 /// Everything the server sends on `s` until it closes (bounded).
-fn read_all(mut s: TcpStream) -> Vec<u8> {
-    s.set_read_timeout(Some(DATA_WAIT)).expect("timeout");
-    let mut v = Vec::new();
-    let _ = s.read_to_end(&mut v);
-    v
+fn read_all(s: TcpStream) -> Vec<u8> {
+    read_to_close(s, DATA_WAIT)
 }
 
 /// A download over PASV: the replies (the 150 and the final one, or the

@@ -59,26 +59,8 @@ fn login(srv: &TestServer) -> Control {
     c
 }
 
-/// Sends PASV; returns the data address of the 227 reply.
-fn pasv(c: &mut Control) -> SocketAddr {
-    let r = c.cmd("PASV");
-    assert!(r.starts_with("227 Entering Passive Mode ("), "{r}");
-    let inner = &r[r.find('(').expect("(") + 1..r.find(')').expect(")")];
-    let n: Vec<u16> = inner
-        .split(',')
-        .map(|x| x.trim().parse().expect("number"))
-        .collect();
-    assert_eq!(n.len(), 6, "{r}");
-    let ip = Ipv4Addr::new(n[0] as u8, n[1] as u8, n[2] as u8, n[3] as u8);
-    SocketAddr::new(ip.into(), n[4] * 256 + n[5])
-}
-
-fn read_all(mut s: TcpStream) -> Vec<u8> {
-    s.set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let mut v = Vec::new();
-    let _ = s.read_to_end(&mut v);
-    v
+fn read_all(s: TcpStream) -> Vec<u8> {
+    read_to_close(s, Duration::from_secs(10))
 }
 
 /// A data connection to `addr` from 127.0.0.2.

@@ -862,6 +862,29 @@ pub struct Control {
     pub timeout: Duration,
 }
 
+/// Sends PASV; returns the data address of the 227 reply.
+pub fn pasv(c: &mut Control) -> SocketAddr {
+    let r = c.cmd("PASV");
+    assert!(r.starts_with("227 Entering Passive Mode ("), "{r}");
+    let inner = &r[r.find('(').expect("(") + 1..r.find(')').expect(")")];
+    let n: Vec<u16> = inner
+        .split(',')
+        .map(|x| x.trim().parse().expect("number"))
+        .collect();
+    assert_eq!(n.len(), 6, "{r}");
+    let ip = std::net::Ipv4Addr::new(n[0] as u8, n[1] as u8, n[2] as u8, n[3] as u8);
+    SocketAddr::new(ip.into(), n[4] * 256 + n[5])
+}
+
+/// Everything the peer sends on `s` until it closes, waiting at most
+/// `wait` for each read.
+pub fn read_to_close(mut s: TcpStream, wait: Duration) -> Vec<u8> {
+    s.set_read_timeout(Some(wait)).expect("timeout");
+    let mut v = Vec::new();
+    let _ = s.read_to_end(&mut v);
+    v
+}
+
 impl Control {
     pub fn connect(addr: SocketAddr) -> io::Result<Control> {
         let stream = TcpStream::connect_timeout(&addr, REPLY_TIMEOUT)?;
