@@ -368,6 +368,25 @@ pub fn run_directive(
     (res, tree)
 }
 
+/// Runs one handler on a raw `line` against `host` (to inspect what it
+/// was asked to do) and returns its result and the exact queued reply
+/// bytes.
+pub fn run_on_host(
+    s: &mut Session,
+    host: &mut dyn SessionHost,
+    handler: fn(&mut CmdCtx<'_>) -> ModRet,
+    line: &[u8],
+) -> (ModRet, Vec<u8>) {
+    let cmd = Cmd::parse(line);
+    let ret = handler(&mut CmdCtx {
+        cmd: &cmd,
+        session: s,
+        host,
+    });
+    let lines = s.replies.take(ret == ModRet::Error);
+    (ret, format_reply(&lines, s.multiline))
+}
+
 /// Runs one handler on a raw `line` against a default [`FakeHost`] and
 /// returns its result and the exact reply bytes.
 pub fn run_bytes(
@@ -375,18 +394,7 @@ pub fn run_bytes(
     handler: fn(&mut CmdCtx<'_>) -> ModRet,
     line: &[u8],
 ) -> (ModRet, Vec<u8>) {
-    let mut host = FakeHost::default();
-    let cmd = Cmd::parse(line);
-    let ret = {
-        let mut ctx = CmdCtx {
-            cmd: &cmd,
-            session: s,
-            host: &mut host,
-        };
-        handler(&mut ctx)
-    };
-    let lines = s.replies.take(ret == ModRet::Error);
-    (ret, format_reply(&lines, s.multiline))
+    run_on_host(s, &mut FakeHost::default(), handler, line)
 }
 
 /// Runs one handler on `line`; returns its result and the replies as text.

@@ -1,7 +1,6 @@
 //! The shared fake host and session of `proftpd_api::testing`, with this
 //! module loaded and logged in.
 
-use proftpd_api::cmd::Cmd;
 use proftpd_api::config::{ConfigTree, Merge, Origin};
 use proftpd_api::module::ModRet;
 use proftpd_api::reply::format_reply;
@@ -46,22 +45,13 @@ pub fn run_on(
     handler: fn(&mut CmdCtx<'_>) -> ModRet,
     line: &str,
 ) -> (ModRet, String, String) {
-    let cmd = Cmd::parse(line.as_bytes());
     let before = host.sent.len();
-    let ret = {
-        let mut ctx = CmdCtx {
-            cmd: &cmd,
-            session: s,
-            host,
-        };
-        handler(&mut ctx)
-    };
+    let (ret, out) = proftpd_api::testing::run_on_host(s, host, handler, line.as_bytes());
     let sent = format_reply(&host.sent[before..], s.multiline);
-    let lines = s.replies.take(ret == ModRet::Error);
     (
         ret,
         String::from_utf8_lossy(&sent).into_owned(),
-        String::from_utf8_lossy(&format_reply(&lines, s.multiline)).into_owned(),
+        String::from_utf8_lossy(&out).into_owned(),
     )
 }
 

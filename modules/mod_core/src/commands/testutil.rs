@@ -35,17 +35,7 @@ pub fn run_on(
     handler: fn(&mut CmdCtx<'_>) -> ModRet,
     line: &str,
 ) -> String {
-    let cmd = proftpd_api::cmd::Cmd::parse(line.as_bytes());
-    let ret = {
-        let mut ctx = CmdCtx {
-            cmd: &cmd,
-            session: s,
-            host,
-        };
-        handler(&mut ctx)
-    };
-    let lines = s.replies.take(ret == ModRet::Error);
-    let out = proftpd_api::reply::format_reply(&lines, s.multiline);
+    let (_, out) = proftpd_api::testing::run_on_host(s, host, handler, line.as_bytes());
     String::from_utf8_lossy(&out).into_owned()
 }
 
