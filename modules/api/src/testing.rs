@@ -316,6 +316,15 @@ pub fn logged_in(modules: &[&'static ModuleDef], tree: ConfigTree) -> Session {
     s
 }
 
+/// The FEAT lines a session over `tree` has once `module`'s
+/// `sess_init` ran (panics if it has none or it fails).
+pub fn sess_features(module: &'static ModuleDef, tree: ConfigTree) -> Vec<String> {
+    let mut s = session_over(&[module], tree);
+    let init = module.sess_init.expect("module has a sess_init");
+    init(&mut s, &mut FakeHost::default()).expect("sess_init");
+    s.features.into_iter().collect()
+}
+
 /// A config whose main server has `key` set to `v`.
 pub fn tree_with<T: std::any::Any + Send + Sync>(key: &ConfigKey<T>, v: T) -> ConfigTree {
     let mut t = ConfigTree::new();

@@ -78,12 +78,10 @@ fn sess_init(session: &mut Session, _host: &mut dyn SessionHost) -> Result<(), I
 mod tests {
     use super::*;
     use proftpd_api::config::ConfigTree;
-    use proftpd_api::testing::{FakeHost, session_over, tree_with};
+    use proftpd_api::testing::{sess_features, tree_with};
 
     fn features(tree: ConfigTree) -> Vec<String> {
-        let mut s = session_over(&[&MODULE], tree);
-        sess_init(&mut s, &mut FakeHost::default()).expect("sess_init");
-        s.features.into_iter().collect()
+        sess_features(&MODULE, tree)
     }
 
     #[test]
