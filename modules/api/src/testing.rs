@@ -377,6 +377,22 @@ pub fn run_directive(
     (res, tree)
 }
 
+/// [`run_directive`] at line 2 of `/t.conf`: the tree, or the error as
+/// the runtime prints it (`... on line 2 of '/t.conf'`).
+pub fn directive_tree(
+    table: &[DirectiveEntry],
+    name: &str,
+    args: &[&str],
+) -> Result<ConfigTree, String> {
+    let at = Origin {
+        file: "/t.conf".into(),
+        line: 2,
+    };
+    let (res, tree) = run_directive(table, name, args, at);
+    res.map_err(|e| e.to_string())?;
+    Ok(tree)
+}
+
 /// Runs one handler on a raw `line` against `host` (to inspect what it
 /// was asked to do) and returns its result and the exact queued reply
 /// bytes.

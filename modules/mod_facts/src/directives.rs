@@ -63,17 +63,11 @@ fn facts_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proftpd_api::config::{ConfigTree, Origin};
-    use proftpd_api::testing::run_directive;
+    use proftpd_api::config::ConfigTree;
+    use proftpd_api::testing::directive_tree;
 
     fn run(name: &'static str, args: &[&str]) -> Result<ConfigTree, String> {
-        let at = Origin {
-            file: "/t.conf".into(),
-            line: 2,
-        };
-        let (res, tree) = run_directive(DIRECTIVES, name, args, at);
-        res.map_err(|e| e.to_string())?;
-        Ok(tree)
+        directive_tree(DIRECTIVES, name, args)
     }
 
     #[test]
