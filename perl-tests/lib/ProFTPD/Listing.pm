@@ -5,20 +5,22 @@ package ProFTPD::Listing;
 # lstat/stat so they hold on any machine. Core Perl only.
 #
 #   use ProFTPD::Listing qw(fixture lines_for facts);
-#   fixture($home);
+#   my ($srv, $home) = fixture_server(config => "ListOptions -a\n");
 #   is($data, lines_for($home, qw(a.txt b.txt)));   # LIST lines
 #   facts("$home/a.txt", perm => 'adfrw', type => 'file');   # MLSx facts
 
 use strict;
 use warnings;
 
+use Cwd qw(realpath);
 use Fcntl qw(:mode);
 use POSIX qw(strftime);
 use Time::HiRes qw(time);
 use ProFTPD::Files qw(write_file session_ids);
+use ProFTPD::TestServer;
 
 use Exporter 'import';
-our @EXPORT_OK = qw($T2020 $T2019 fixture mode_str ls_line lines_for facts);
+our @EXPORT_OK = qw($T2020 $T2019 fixture fixture_server mode_str ls_line lines_for facts);
 
 # 2020-01-02 03:04:05 and 2019-07-04 12:00:00 UTC: old enough to show
 # their year.
@@ -56,6 +58,16 @@ sub fixture {
     system('touch', '-h', '-d', "\@$T2019", map { "$home/$_" } qw(link dangling dotlink)) == 0
         or die 'touch -h';
     utime $T2019, $T2019, map { "$home/$_" } qw(sub/deep sub emptyd .);
+}
+
+# A ProFTPD::TestServer->demo(%o) whose demo home holds the fixture:
+# (server, real path of the home).
+sub fixture_server {
+    my (%o) = @_;
+    my $srv = ProFTPD::TestServer->demo(%o);
+    my $home = realpath($srv->home('demo'));
+    fixture($home);
+    return ($srv, $home);
 }
 
 # The ls -l mode column of st_mode $m (`drwxr-xr-x`, setuid `s`/`S`,

@@ -8,16 +8,14 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-use ProFTPD::DataConn qw(listing);
+use ProFTPD::DataConn qw(listing login);
 use ProFTPD::Files qw(write_file);
-use ProFTPD::Listing qw($T2019 fixture ls_line lines_for);
+use ProFTPD::Listing qw($T2019 fixture_server ls_line lines_for);
 
 my $OPEN = "150 Opening ASCII mode data connection for file list\r\n";
 my $DONE = "226 Transfer complete\r\n";
 
-my $srv = ProFTPD::TestServer->demo;
-my $home = realpath($srv->home('demo'));
-fixture($home);
+my ($srv, $home) = fixture_server();
 my @visible = qw(a.txt b.txt big.dat dangling emptyd link sub);
 my $plain = lines_for($home, @visible);
 
@@ -88,13 +86,9 @@ is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 $srv->stop;
 
 # ShowSymlinks off and the DirFake* directives.
-$srv = ProFTPD::TestServer->demo(config => "ShowSymlinks off\nDirFakeUser on\n"
+($srv, $home) = fixture_server(config => "ShowSymlinks off\nDirFakeUser on\n"
     . "DirFakeGroup on ~\nDirFakeMode 0640\n");
-$home = realpath($srv->home('demo'));
-fixture($home);
-$c = $srv->raw;
-$c->banner;
-$c->login('demo', 'demo');
+$c = login($srv);
 ($ctl, $data) = listing($c, 'LIST');
 my $fake = sub {
     my $l = ls_line(@_);
@@ -109,23 +103,15 @@ $c->cmd('QUIT');
 $srv->stop;
 
 # ListOptions: default options and limits.
-$srv = ProFTPD::TestServer->demo(config => "ListOptions \"-a\" maxfiles 3\n");
-$home = realpath($srv->home('demo'));
-fixture($home);
-$c = $srv->raw;
-$c->banner;
-$c->login('demo', 'demo');
+($srv, $home) = fixture_server(config => "ListOptions \"-a\" maxfiles 3\n");
+$c = login($srv);
 ($ctl, $data) = listing($c, 'LIST');
 is($data, lines_for($home, qw(. .. .dot)), 'ListOptions -a, maxfiles 3');
 $c->cmd('QUIT');
 $srv->stop;
 
-$srv = ProFTPD::TestServer->demo(config => "ListOptions \"\" maxdepth 1\n");
-$home = realpath($srv->home('demo'));
-fixture($home);
-$c = $srv->raw;
-$c->banner;
-$c->login('demo', 'demo');
+($srv, $home) = fixture_server(config => "ListOptions \"\" maxdepth 1\n");
+$c = login($srv);
 ($ctl, $data) = listing($c, 'LIST -R');
 is($data, lines_for($home, @visible) . "\r\nemptyd:\r\n",
     'maxdepth 1: the header of the first subdirectory, then the listing stops (measured)');
@@ -162,9 +148,7 @@ SKIP: {
 }
 
 # A Net::FTP client.
-$srv = ProFTPD::TestServer->demo;
-$home = realpath($srv->home('demo'));
-fixture($home);
+($srv, $home) = fixture_server();
 my $ftp = $srv->ftp;
 $ftp->login('demo', 'demo') or die $ftp->message;
 my @lines = $ftp->dir;

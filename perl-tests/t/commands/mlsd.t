@@ -9,7 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer qw(is_root);
-use ProFTPD::Files qw(session_ids);
+use ProFTPD::Files qw(session_ids write_file);
 use ProFTPD::DataConn qw(retr);
 use ProFTPD::Listing qw(facts);
 
@@ -17,11 +17,8 @@ my $srv = ProFTPD::TestServer->demo;
 my $home = realpath($srv->home('demo'));
 my ($uid, $gid) = session_ids();
 
-open(my $fh, '>', "$home/file.txt") or die $!;
-print {$fh} "data\n";
-close $fh;
-open($fh, '>', "$home/.hidden") or die $!;
-close $fh;
+write_file("$home/file.txt", "data\n");
+write_file("$home/.hidden", '');
 chmod 0644, "$home/file.txt", "$home/.hidden";
 mkdir "$home/sub", 0755;
 symlink 'file.txt', "$home/link" or die $!;

@@ -7,7 +7,7 @@ use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer qw(is_root);
-use ProFTPD::Files qw(session_ids);
+use ProFTPD::Files qw(session_ids write_file);
 use ProFTPD::Listing qw(facts);
 
 my $srv = ProFTPD::TestServer->demo;
@@ -16,9 +16,7 @@ my ($uid, $gid) = session_ids();
 
 # Fixtures owned by the user: file.txt (5 bytes, 0644), sub/, a symlink to
 # the file and one to nowhere.
-open(my $fh, '>', "$home/file.txt") or die $!;
-print {$fh} "data\n";
-close $fh;
+write_file("$home/file.txt", "data\n");
 chmod 0644, "$home/file.txt";
 mkdir "$home/sub", 0755;
 symlink 'file.txt', "$home/link" or die $!;

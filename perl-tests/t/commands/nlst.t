@@ -3,13 +3,12 @@
 # helpers are shared with list.t (ProFTPD::Listing, ProFTPD::DataConn).
 use strict;
 use warnings;
-use Cwd qw(realpath);
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-use ProFTPD::DataConn qw(listing);
-use ProFTPD::Listing qw(fixture);
+use ProFTPD::DataConn qw(listing login);
+use ProFTPD::Listing qw(fixture_server);
 
 my $OPEN = "150 Opening ASCII mode data connection for file list\r\n";
 my $DONE = "226 Transfer complete\r\n";
@@ -24,9 +23,7 @@ sub dir_order {
     return @n;
 }
 
-my $srv = ProFTPD::TestServer->demo;
-my $home = realpath($srv->home('demo'));
-fixture($home);
+my ($srv, $home) = fixture_server();
 
 my $c = $srv->raw;
 $c->banner;
@@ -74,12 +71,8 @@ is($ctl, "450 No files found\r\n", 'glob without a match');
 is($c->cmd('QUIT'), "221 Goodbye.\r\n", 'QUIT');
 $srv->stop;
 
-$srv = ProFTPD::TestServer->demo(config => "ListOptions \"\" maxfiles 2 NoErrorIfAbsent SortedNLST\n");
-$home = realpath($srv->home('demo'));
-fixture($home);
-$c = $srv->raw;
-$c->banner;
-$c->login('demo', 'demo');
+($srv, $home) = fixture_server(config => "ListOptions \"\" maxfiles 2 NoErrorIfAbsent SortedNLST\n");
+$c = login($srv);
 ($ctl, $data) = listing($c, 'NLST');
 is($data, "a.txt\r\nb.txt\r\nbig.dat\r\n", 'SortedNLST; maxfiles 2 lets a third name through (measured)');
 ($ctl, $data) = listing($c, 'NLST nosuch');
@@ -87,9 +80,7 @@ is($ctl, "${OPEN}226-Transfer complete\r\n$DONE", 'NoErrorIfAbsent: 226 twice (m
 $c->cmd('QUIT');
 $srv->stop;
 
-$srv = ProFTPD::TestServer->demo;
-$home = realpath($srv->home('demo'));
-fixture($home);
+($srv, $home) = fixture_server();
 my $ftp = $srv->ftp;
 $ftp->login('demo', 'demo') or die $ftp->message;
 is_deeply([sort $ftp->ls('sub')], ['sub/deep', 'sub/z.txt'], 'Net::FTP ls');

@@ -3,12 +3,11 @@
 # 1.3.8's exact bytes for list.t's fixture. STAT alone is in core tests.
 use strict;
 use warnings;
-use Cwd qw(realpath);
 use FindBin;
 use lib "$FindBin::Bin/../../lib";
 use Test::More;
 use ProFTPD::TestServer;
-use ProFTPD::Listing qw(fixture ls_line);
+use ProFTPD::Listing qw(fixture_server ls_line);
 
 # A STAT reply: the header, one continuation line per entry, the end.
 sub stat_reply {
@@ -16,9 +15,7 @@ sub stat_reply {
     return "$code-Status of $shown:\r\n" . join('', map { " $_" } @lines) . "$code End of status\r\n";
 }
 
-my $srv = ProFTPD::TestServer->demo;
-my $home = realpath($srv->home('demo'));
-fixture($home);
+my ($srv, $home) = fixture_server();
 
 my $c = $srv->raw;
 $c->banner;
