@@ -555,15 +555,22 @@ fn listing(c: &mut Control, line: &str) -> (Vec<String>, String) {
     (r, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-#[test]
-fn default_root_cannot_be_left() {
-    skip_if_not_root!("DefaultRoot needs chroot");
+/// A server whose `jail` user is chrooted to its home (`DefaultRoot ~`);
+/// returns the server and that home.
+fn jail_server() -> (TestServer, PathBuf) {
     let srv = TestServer::builder()
         .user(AuthUser::new("jail", "demo").ids(JAIL_UID, JAIL_GID))
         .config(BASE)
         .config("DefaultRoot ~\n")
         .start();
     let home = srv.dir().join("home/jail");
+    (srv, home)
+}
+
+#[test]
+fn default_root_cannot_be_left() {
+    skip_if_not_root!("DefaultRoot needs chroot");
+    let (srv, home) = jail_server();
     // Outside the root: a directory with a canary, beside the homes.
     let outdir = srv.dir().join("outside");
     fs::create_dir(&outdir).expect("outside");
@@ -932,12 +939,7 @@ fn default_root_cannot_be_left() {
 #[test]
 fn chroot_guard_for_etc_and_lib() {
     skip_if_not_root!("DefaultRoot needs chroot");
-    let srv = TestServer::builder()
-        .user(AuthUser::new("jail", "demo").ids(JAIL_UID, JAIL_GID))
-        .config(BASE)
-        .config("DefaultRoot ~\n")
-        .start();
-    let home = srv.dir().join("home/jail");
+    let (srv, home) = jail_server();
     let mut k = Checks::default();
     let mut c = login(&srv, "jail");
     // (command, replies concatenated: 1.3.8's, then ours where different).

@@ -117,6 +117,14 @@ fn temp_file(contents: &[u8]) -> (tempfile::TempDir, std::fs::File) {
     (dir, f)
 }
 
+/// A client thread that connects to `addr` and sends `data`.
+fn upload_client(addr: SocketAddr, data: Vec<u8>) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        let mut t = TcpStream::connect(addr).expect("connect");
+        t.write_all(&data).expect("write");
+    })
+}
+
 /// Sends `f` from `offset`, `len` bytes or to its end.
 fn send_file(
     host: &mut Host,
@@ -258,11 +266,7 @@ fn a_big_receive_arrives_whole() {
     let data = pattern(8 << 20);
     let (mut host, _c, mut s) = setup();
     let addr = listen(&mut host, None);
-    let d2 = data.clone();
-    let client = thread::spawn(move || {
-        let mut t = TcpStream::connect(addr).expect("connect");
-        t.write_all(&d2).expect("write");
-    });
+    let client = upload_client(addr, data.clone());
     host.open(&mut s, Direction::Receive).expect("open");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("up");
@@ -497,11 +501,7 @@ fn receiving_appends_to_an_append_mode_file() {
     let (mut host, _c, mut s) = setup();
     let addr = listen(&mut host, None);
     let data = pattern(3 << 20);
-    let d2 = data.clone();
-    let client = thread::spawn(move || {
-        let mut t = TcpStream::connect(addr).expect("connect");
-        t.write_all(&d2).expect("write");
-    });
+    let client = upload_client(addr, data.clone());
     host.open(&mut s, Direction::Receive).expect("open");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("up");
