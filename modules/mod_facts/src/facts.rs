@@ -16,46 +16,16 @@ pub struct Fact {
     bit: u16,
 }
 
-pub const MODIFY: Fact = Fact {
-    name: "modify",
-    bit: 1 << 0,
-};
-pub const PERM: Fact = Fact {
-    name: "perm",
-    bit: 1 << 1,
-};
-pub const SIZE: Fact = Fact {
-    name: "size",
-    bit: 1 << 2,
-};
-pub const TYPE: Fact = Fact {
-    name: "type",
-    bit: 1 << 3,
-};
-pub const UNIQUE: Fact = Fact {
-    name: "unique",
-    bit: 1 << 4,
-};
-pub const UNIX_GROUP: Fact = Fact {
-    name: "UNIX.group",
-    bit: 1 << 5,
-};
-pub const UNIX_GROUPNAME: Fact = Fact {
-    name: "UNIX.groupname",
-    bit: 1 << 6,
-};
-pub const UNIX_MODE: Fact = Fact {
-    name: "UNIX.mode",
-    bit: 1 << 7,
-};
-pub const UNIX_OWNER: Fact = Fact {
-    name: "UNIX.owner",
-    bit: 1 << 8,
-};
-pub const UNIX_OWNERNAME: Fact = Fact {
-    name: "UNIX.ownername",
-    bit: 1 << 9,
-};
+pub const MODIFY: Fact = Fact::new("modify", 0);
+pub const PERM: Fact = Fact::new("perm", 1);
+pub const SIZE: Fact = Fact::new("size", 2);
+pub const TYPE: Fact = Fact::new("type", 3);
+pub const UNIQUE: Fact = Fact::new("unique", 4);
+pub const UNIX_GROUP: Fact = Fact::new("UNIX.group", 5);
+pub const UNIX_GROUPNAME: Fact = Fact::new("UNIX.groupname", 6);
+pub const UNIX_MODE: Fact = Fact::new("UNIX.mode", 7);
+pub const UNIX_OWNER: Fact = Fact::new("UNIX.owner", 8);
+pub const UNIX_OWNERNAME: Fact = Fact::new("UNIX.ownername", 9);
 
 /// Every fact, in the order of the FEAT line and of every fact line.
 pub const ALL: [Fact; 10] = [
@@ -76,6 +46,14 @@ pub const ALL: [Fact; 10] = [
 const NAME_FACTS: [Fact; 2] = [UNIX_GROUPNAME, UNIX_OWNERNAME];
 
 impl Fact {
+    /// The fact `name`, bit `index` of a [`FactSet`].
+    const fn new(name: &'static str, index: u32) -> Fact {
+        Fact {
+            name,
+            bit: 1 << index,
+        }
+    }
+
     /// The fact named `name` (case-insensitive, as ProFTPD's `strcasecmp`).
     /// `media-type` needs mod_mime, which this build does not have.
     pub fn named(name: &[u8]) -> Option<Fact> {
