@@ -63,12 +63,7 @@ fn facts_options(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proftpd_api::config::ConfigTree;
     use proftpd_api::testing::directive_tree;
-
-    fn run(name: &'static str, args: &[&str]) -> Result<ConfigTree, String> {
-        directive_tree(DIRECTIVES, name, args)
-    }
 
     #[test]
     fn errors_as_1_3_8() {
@@ -116,7 +111,7 @@ mod tests {
         ];
         for (name, args, want) in table {
             assert_eq!(
-                run(name, args).err().as_deref(),
+                directive_tree(DIRECTIVES, name, args).err().as_deref(),
                 Some(*want),
                 "{name} {args:?}"
             );
@@ -125,7 +120,8 @@ mod tests {
 
     #[test]
     fn values() {
-        let t = run("FactsDefault", &["Modify", "size", "UNIX.MODE"]).expect("ok");
+        let t = directive_tree(DIRECTIVES, "FactsDefault", &["Modify", "size", "UNIX.MODE"])
+            .expect("ok");
         let set = *t.get(t.main_server(), &FACTS_DEFAULT).expect("set");
         assert_eq!(
             set,
@@ -134,10 +130,15 @@ mod tests {
                 .with(crate::facts::SIZE)
                 .with(crate::facts::UNIX_MODE)
         );
-        let t = run("FactsOptions", &["UseSlink", "NoNames", "AdjustedSymlinks"]).expect("ok");
+        let t = directive_tree(
+            DIRECTIVES,
+            "FactsOptions",
+            &["UseSlink", "NoNames", "AdjustedSymlinks"],
+        )
+        .expect("ok");
         let o = *t.get(t.main_server(), &FACTS_OPTIONS).expect("set");
         assert!(o.use_slink && o.no_names && !o.no_adjusted_symlinks);
-        let t = run("FactsAdvertise", &["off"]).expect("ok");
+        let t = directive_tree(DIRECTIVES, "FactsAdvertise", &["off"]).expect("ok");
         assert_eq!(t.get(t.main_server(), &FACTS_ADVERTISE), Some(&false));
     }
 }

@@ -55,14 +55,10 @@ mod tests {
     use proftpd_api::config::ConfigTree;
     use proftpd_api::testing::{sess_features, tree_with};
 
-    fn features(tree: ConfigTree) -> Vec<String> {
-        sess_features(&MODULE, tree)
-    }
-
     #[test]
     fn feat_lines() {
         assert_eq!(
-            features(ConfigTree::new()),
+            sess_features(&MODULE, ConfigTree::new()),
             [
                 "MFF modify;UNIX.group;UNIX.mode;",
                 "MFMT",
@@ -71,10 +67,10 @@ mod tests {
                 "TVFS",
             ]
         );
-        assert!(features(tree_with(&keys::FACTS_ADVERTISE, false)).is_empty());
+        assert!(sess_features(&MODULE, tree_with(&keys::FACTS_ADVERTISE, false)).is_empty());
         let sel = facts::FactSet::EMPTY.with(facts::MODIFY).with(facts::SIZE);
         assert!(
-            features(tree_with(&keys::FACTS_DEFAULT, sel)).contains(
+            sess_features(&MODULE, tree_with(&keys::FACTS_DEFAULT, sel)).contains(
                 &"MLST modify*;perm;size*;type;unique;UNIX.group;UNIX.groupname;UNIX.mode;\
                   UNIX.owner;UNIX.ownername;"
                     .to_string()

@@ -88,12 +88,7 @@ fn use_encoding(ctx: &mut DirectiveCtx<'_>) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proftpd_api::config::ConfigTree;
     use proftpd_api::testing::directive_tree;
-
-    fn run(name: &'static str, args: &[&str]) -> Result<ConfigTree, String> {
-        directive_tree(DIRECTIVES, name, args)
-    }
 
     #[test]
     fn errors_as_1_3_8() {
@@ -144,7 +139,7 @@ mod tests {
         ];
         for (name, args, want) in table {
             assert_eq!(
-                run(name, args).err(),
+                directive_tree(DIRECTIVES, name, args).err(),
                 Some(format!("{want}{at}")),
                 "{name} {args:?}"
             );
@@ -153,7 +148,12 @@ mod tests {
 
     #[test]
     fn values() {
-        let t = run("UseEncoding", &["UTF-8", "ISO-8859-1", "Strict"]).expect("ok");
+        let t = directive_tree(
+            DIRECTIVES,
+            "UseEncoding",
+            &["UTF-8", "ISO-8859-1", "Strict"],
+        )
+        .expect("ok");
         assert_eq!(
             t.get(t.main_server(), &USE_ENCODING),
             Some(&UseEncoding::Charsets {
@@ -162,18 +162,19 @@ mod tests {
                 strict: true
             })
         );
-        let t = run("LangDefault", &["a", "b"]).expect("extra words are ignored");
+        let t = directive_tree(DIRECTIVES, "LangDefault", &["a", "b"])
+            .expect("extra words are ignored");
         assert_eq!(
             t.get(t.main_server(), &LANG_DEFAULT).map(String::as_str),
             Some("a")
         );
-        let t = run("LangOptions", &["RequireValidEncoding"]).expect("ok");
+        let t = directive_tree(DIRECTIVES, "LangOptions", &["RequireValidEncoding"]).expect("ok");
         assert!(
             t.get(t.main_server(), &LANG_OPTIONS)
                 .expect("set")
                 .require_valid_encoding
         );
-        assert!(run("LangEngine", &["off"]).is_ok());
-        assert!(run("LangPath", &["/usr/share/locale"]).is_ok());
+        assert!(directive_tree(DIRECTIVES, "LangEngine", &["off"]).is_ok());
+        assert!(directive_tree(DIRECTIVES, "LangPath", &["/usr/share/locale"]).is_ok());
     }
 }

@@ -80,22 +80,18 @@ mod tests {
     use proftpd_api::config::ConfigTree;
     use proftpd_api::testing::{sess_features, tree_with};
 
-    fn features(tree: ConfigTree) -> Vec<String> {
-        sess_features(&MODULE, tree)
-    }
-
     #[test]
     fn feat_lines() {
-        let f = features(ConfigTree::new());
+        let f = sess_features(&MODULE, ConfigTree::new());
         assert_eq!(f.len(), 2, "{f:?}");
         assert!(f[0].starts_with("LANG ") && f[0].ends_with('*'), "{f:?}");
         assert_eq!(f[1], "UTF8");
-        assert!(features(tree_with(&keys::LANG_ENGINE, false)).is_empty());
+        assert!(sess_features(&MODULE, tree_with(&keys::LANG_ENGINE, false)).is_empty());
         let prefer = encoding::LangOpts {
             prefer_server_encoding: true,
             require_valid_encoding: false,
         };
-        let f = features(tree_with(&keys::LANG_OPTIONS, prefer));
+        let f = sess_features(&MODULE, tree_with(&keys::LANG_OPTIONS, prefer));
         assert_eq!(f.len(), 1, "{f:?}");
     }
 }
