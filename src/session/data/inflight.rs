@@ -4,7 +4,11 @@
 //! * A data command (`RETR`, `PASV`, ...) is refused at once with
 //!   `450 <VERB>: data transfer in progress`: one data connection at a time.
 //! * `NOOP` gets `200 NOOP: data transfer in progress`.
-//! * Anything else (ABOR, STAT, QUIT, SIZE, ...) is dispatched as usual.
+//! * `ABOR` stops the transfer at once (its 426), but the command itself
+//!   runs after the transfer command has finished and cleaned up (a
+//!   partial or hidden upload removed), so the client's `226 Abort
+//!   successful` means the abort is complete, as with 1.3.8.
+//! * Anything else (STAT, QUIT, SIZE, ...) is dispatched as usual.
 //!
 //! While the data connection is still being opened (PASV accept, PORT
 //! connect) only `ABOR` and `QUIT` matter: they end the wait.
@@ -24,6 +28,8 @@ pub enum Inflight {
     Busy(String),
     /// `200 NOOP: data transfer in progress`.
     Noop,
+    /// Abort now; dispatch the line once the transfer command is done.
+    Abort,
     /// Dispatched through the usual phases.
     Dispatch,
 }
@@ -43,6 +49,8 @@ pub fn classify(line: &[u8]) -> Inflight {
     let verb = verb(line);
     if verb == "NOOP" {
         Inflight::Noop
+    } else if verb == "ABOR" {
+        Inflight::Abort
     } else if BUSY_VERBS.contains(&verb.as_str()) {
         Inflight::Busy(verb)
     } else {
@@ -70,7 +78,8 @@ mod tests {
             (b"RNFR a", Inflight::Busy("RNFR".into())),
             (b"NOOP", Inflight::Noop),
             (b"noop x", Inflight::Noop),
-            (b"ABOR", Inflight::Dispatch),
+            (b"ABOR", Inflight::Abort),
+            (b"abor", Inflight::Abort),
             (b"STAT", Inflight::Dispatch),
             (b"QUIT", Inflight::Dispatch),
             (b"SIZE big", Inflight::Dispatch),

@@ -532,6 +532,16 @@ impl Host {
                 code: 200,
                 text: "NOOP: data transfer in progress".into(),
             }]),
+            inflight::Inflight::Abort => {
+                if self.abort_data() {
+                    // Back in front: handled once the transfer is over.
+                    self.data
+                        .fresh
+                        .push_front(Item::Event(ReadEvent::Line(line.to_vec())));
+                } else {
+                    super::dispatch_nested(session, self, line);
+                }
+            }
             inflight::Inflight::Dispatch => super::dispatch_nested(session, self, line),
         }
     }
