@@ -10,8 +10,8 @@
 use proftpd_api::module::ModRet;
 use proftpd_api::session::{CmdCtx, TransferType};
 
-use super::stat_arg::stat_file_arg;
 use super::BAD_PARAM_COUNT;
+use super::stat_arg::stat_file_arg;
 
 pub fn size(ctx: &mut CmdCtx<'_>) -> ModRet {
     if super::words(ctx.cmd).is_empty() {
