@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let pos = skip_strict(data);
-    assert!(pos <= data.len(), "skip_strict offset {pos} past {}", data.len());
+    assert!(
+        pos <= data.len(),
+        "skip_strict offset {pos} past {}",
+        data.len()
+    );
 
     // Pattern and name: split at the first NUL (no NUL: the input is
     // matched against itself).
